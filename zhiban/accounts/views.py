@@ -1,0 +1,85 @@
+"""Login, second factor and personal access tokens."""
+
+import base64
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zhiban.accounts import services
+from zhiban.accounts.models import AccessToken, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class TokenForm(forms.Form):
+    code = forms.CharField(label="", max_length=8, widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
+
+
+def _otpauth_uri(device: TOTPDevice) -> str:
+    return device.config_url  # type: ignore[no-any-return]
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Verify a TOTP code; on first login, set up the device (QR code and secret shown once)."""
+    user: User = request.user  # type: ignore[assignment]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or services.totp_device_create(
+            actor=user, user=user, confirmed=False
+        )
+    assert device is not None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            if setting_up:
+                services.totp_device_confirm(user=user, device=device)
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "core:home")
+        form.add_error("code", _("The code is wrong or has expired."))
+    context = {"form": form, "setting_up": setting_up}
+    if setting_up:
+        uri = _otpauth_uri(device)
+        context["otpauth_uri"] = uri
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+        context["qr_svg"] = segno.make(uri, error="m").svg_data_uri(scale=4)
+    return render(request, "accounts/second_factor.html", context)
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    new_token = None
+    if request.method == "POST":
+        try:
+            _token, new_token = services.access_token_create(
+                actor=user, user=user, name=request.POST.get("name", "")
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+    tokens = AccessToken.objects.filter(user=user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    token = get_object_or_404(AccessToken, public_id=public_id, user=user)
+    services.access_token_revoke(actor=user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,35 @@
+"""The REST API under /api/v1/, with its OpenAPI 3 document at /api/openapi.json.
+
+Each domain package contributes a router from its `api.py`; the same selectors as the UI filter
+every read, so the API cannot show what the UI would not.
+"""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from zhiban.accounts.services import access_token_authenticate
+from zhiban.org.api import router as org_router
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer zb_…` — a personal access token."""
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = access_token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="zhiban API",
+    version="1",
+    description="值班 — duty office API. Authenticate with a personal access token: `Authorization: Bearer …`.",
+    auth=BearerToken(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+api.add_router("/v1/", org_router)

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from zhiban.config.api import api
+
+urlpatterns = [
+    path("", include("zhiban.core.urls")),
+    path("accounts/", include("zhiban.accounts.urls")),
+    path("org/", include("zhiban.org.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]

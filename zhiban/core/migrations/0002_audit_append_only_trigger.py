@@ -1,0 +1,39 @@
+"""On PostgreSQL a trigger refuses UPDATE and DELETE on the audit table (append-only)."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION zhiban_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_auditevent_append_only
+  BEFORE UPDATE OR DELETE ON core_auditevent
+  FOR EACH ROW EXECUTE FUNCTION zhiban_audit_append_only();
+CREATE TRIGGER core_auditevent_no_truncate
+  BEFORE TRUNCATE ON core_auditevent
+  FOR EACH STATEMENT EXECUTE FUNCTION zhiban_audit_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
+DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;
+DROP FUNCTION IF EXISTS zhiban_audit_append_only();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+
+    operations = [migrations.RunPython(create_trigger, drop_trigger)]

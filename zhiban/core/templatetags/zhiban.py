@@ -1,0 +1,21 @@
+"""Template filters for Chinese office dates."""
+
+import datetime as dt
+
+from django import template
+
+from zhiban.core.dates import date_label, weekday_label
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return date_label(value.date() if isinstance(value, dt.datetime) else value)
+
+
+@register.filter
+def cn_weekday(value: dt.date) -> str:
+    return weekday_label(value)

@@ -1,0 +1,225 @@
+"""Writes on the organisation. Each is atomic, checks scope, and records one audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from zhiban.accounts.models import User
+from zhiban.core import audit
+from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
+from zhiban.org.scopes import unit_scope
+
+ALLOWED_CHILD_KINDS = {
+    None: {Unit.Kind.ORGANISATION},
+    Unit.Kind.ORGANISATION: {Unit.Kind.DEPARTMENT, Unit.Kind.STATION, Unit.Kind.TEAM},
+    Unit.Kind.DEPARTMENT: {Unit.Kind.DEPARTMENT, Unit.Kind.STATION, Unit.Kind.TEAM},
+    Unit.Kind.STATION: {Unit.Kind.TEAM},
+    Unit.Kind.TEAM: set(),
+}
+
+PERSON_FIELDS = ("employee_number", "name", "kind", "grade", "title", "office_phone", "mobile", "email", "is_active")
+
+
+def _require_manage(actor: User | None, unit: Unit | None) -> None:
+    """Only someone who manages the unit (or the organisation, for a root) may change it."""
+    if actor is None:  # system jobs, demo loader, imports run from the command line
+        return
+    scope = unit_scope(actor, "manage")
+    if unit is None:
+        if not scope.everything:
+            raise PermissionDenied("only a system administrator may create an organisation")
+    elif not scope.contains(unit):
+        raise PermissionDenied(f"you do not manage the unit {unit.name}")
+
+
+def person_summary(person: Person) -> dict[str, Any]:
+    return {
+        "employee_number": person.employee_number,
+        "name": person.name,
+        "unit": person.unit.public_id,
+        "kind": person.kind,
+        "job_type": person.job_type.code if person.job_type else None,
+        "grade": person.grade,
+        "title": person.title,
+        "office_phone": person.office_phone,
+        "mobile": person.mobile,
+        "email": person.email,
+        "is_active": person.is_active,
+    }
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    sort_order: int = 0,
+    duty_phone: str = "",
+    fax: str = "",
+) -> Unit:
+    """Add a unit under `parent` (ORG-01: organisation → department → station / team)."""
+    _require_manage(actor, parent)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "a unit needs a name"})
+    parent_kind = Unit.Kind(parent.kind) if parent else None
+    if kind not in ALLOWED_CHILD_KINDS[parent_kind]:
+        where = parent.get_kind_display() if parent else "the top level"
+        raise ValidationError({"kind": f"ORG-01: a {kind} cannot be placed under {where}"})
+    if Unit.objects.filter(parent=parent, name=name).exists():
+        raise ValidationError({"name": f"{name} already exists here"})
+    unit = Unit.objects.create(
+        name=name, kind=kind, parent=parent, sort_order=sort_order, duty_phone=duty_phone, fax=fax
+    )
+    unit.path = f"{parent.path if parent else ''}{unit.pk}."
+    unit.save(update_fields=["path"])
+    audit.record(
+        actor=actor,
+        action="org.unit.create",
+        object_type="unit",
+        object_id=unit.public_id,
+        after={"name": name, "kind": kind, "parent": parent.public_id if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User | None, unit: Unit, name: str, duty_phone: str = "", fax: str = "") -> Unit:
+    _require_manage(actor, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {"name": unit.name, "duty_phone": unit.duty_phone, "fax": unit.fax}
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "a unit needs a name"})
+    if Unit.objects.filter(parent=unit.parent, name=name).exclude(pk=unit.pk).exists():
+        raise ValidationError({"name": f"{name} already exists here"})
+    unit.name, unit.duty_phone, unit.fax = name, duty_phone, fax
+    unit.save(update_fields=["name", "duty_phone", "fax"])
+    audit.record(
+        actor=actor,
+        action="org.unit.update",
+        object_type="unit",
+        object_id=unit.public_id,
+        before=before,
+        after={"name": unit.name, "duty_phone": duty_phone, "fax": fax},
+    )
+    return unit
+
+
+def job_type_get_or_create(*, actor: User | None, code: str, name: str = "") -> JobType:
+    job_type = JobType.objects.filter(code=code).first()
+    if job_type is None:
+        job_type = JobType.objects.create(code=code, name=name or code)
+        audit.record(
+            actor=actor,
+            action="org.job_type.create",
+            object_type="job_type",
+            object_id=job_type.public_id,
+            after={"code": code, "name": job_type.name},
+        )
+    return job_type
+
+
+def _validate_person(fields: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if not str(fields.get("employee_number", "")).strip():
+        errors["employee_number"] = "an employee number is required"
+    if not str(fields.get("name", "")).strip():
+        errors["name"] = "a name is required"
+    if fields.get("kind", PersonKind.STAFF) not in PersonKind.values:
+        errors["kind"] = f"unknown kind {fields.get('kind')!r}; one of {', '.join(PersonKind.values)}"
+    grade = fields.get("grade")
+    if grade not in (None, "") and int(grade) not in (1, 2, 3):
+        errors["grade"] = f"grade must be 1, 2 or 3, not {grade!r}"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_create(
+    *, actor: User | None, unit: Unit, job_type: JobType | None = None, **fields: Any
+) -> Person:
+    _require_manage(actor, unit)
+    _validate_person(fields)
+    if Person.objects.filter(employee_number=fields["employee_number"]).exists():
+        raise ValidationError({"employee_number": f"employee number {fields['employee_number']} already exists"})
+    person = Person(unit=unit, job_type=job_type, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person.full_clean(exclude=["user"])
+    person.save()
+    audit.record(
+        actor=actor,
+        action="org.person.create",
+        object_type="person",
+        object_id=person.public_id,
+        after=person_summary(person),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User | None, person: Person, unit: Unit | None = None, job_type: JobType | None = None, **fields: Any
+) -> Person:
+    _require_manage(actor, person.unit)
+    if unit is not None and unit.pk != person.unit_id:
+        _require_manage(actor, unit)
+    person = Person.objects.select_for_update().select_related("unit", "job_type").get(pk=person.pk)
+    before = person_summary(person)
+    merged = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **fields}
+    _validate_person(merged)
+    if Person.objects.filter(employee_number=merged["employee_number"]).exclude(pk=person.pk).exists():
+        raise ValidationError({"employee_number": f"employee number {merged['employee_number']} already exists"})
+    for field in PERSON_FIELDS:
+        setattr(person, field, merged[field])
+    if unit is not None:
+        person.unit = unit
+    if "job_type" in fields or job_type is not None:
+        person.job_type = job_type
+    person.full_clean(exclude=["user"])
+    person.save()
+    after = person_summary(person)
+    audit.record(
+        actor=actor,
+        action="org.person.update",
+        object_type="person",
+        object_id=person.public_id,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    return person
+
+
+@transaction.atomic
+def role_assign(*, actor: User | None, person: Person, role: str, unit: Unit) -> RoleAssignment:
+    """Give a person a role within a unit (ORG-02)."""
+    _require_manage(actor, unit)
+    if role not in Role.values:
+        raise ValidationError({"role": f"unknown role {role!r}"})
+    assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, unit=unit)
+    if created:
+        audit.record(
+            actor=actor,
+            action="org.role.assign",
+            object_type="person",
+            object_id=person.public_id,
+            after={"role": role, "unit": unit.public_id},
+        )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
+    _require_manage(actor, assignment.unit)
+    audit.record(
+        actor=actor,
+        action="org.role.revoke",
+        object_type="person",
+        object_id=assignment.person.public_id,
+        before={"role": assignment.role, "unit": assignment.unit.public_id},
+    )
+    assignment.delete()
