@@ -98,7 +98,7 @@ def record(
     if extra:
         summary.update(extra)
     summary = _normalise(summary)
-    head, _ = AuditChainHead.objects.get_or_create(id=1)
+    AuditChainHead.objects.get_or_create(id=1)
     head = AuditChainHead.objects.select_for_update().get(id=1)
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     event = AuditEvent(
@@ -160,7 +160,7 @@ def verify_chain(checkpoint_path: Path | None = None, batch: int = 2000) -> Veri
             checked += 1
     last_seq = expected_seq - 1
     head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.sequence, head.hash) != (last_seq, prev if last_seq else head.hash):
+    if head is not None and (head.sequence != last_seq or (last_seq and head.hash != prev)):
         return VerifyResult(
             False,
             checked,
