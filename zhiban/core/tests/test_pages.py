@@ -1,0 +1,79 @@
+"""Home, board, module placeholders and the audit trail: who may see what."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zhiban.accounts.models import AdminRole
+from zhiban.core import audit
+from zhiban.core.navigation import MODULES
+from zhiban.org.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/", "/board/", "/audit/", "/m/roster/"])
+def test_anonymous_is_sent_to_login(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_every_module_is_in_the_navigation_and_unbuilt_ones_say_so(org_tree: dict) -> None:
+    client = Client()
+    client.force_login(org_tree["staff_a"].user)
+    home = client.get("/").content.decode()
+    for module in MODULES:
+        assert escape(str(module.label)) in home
+    unbuilt = [m for m in MODULES if m.url_name is None]
+    assert unbuilt, "some modules are not built yet"
+    for module in unbuilt:
+        page = client.get(reverse("core:module", args=[module.slug]))
+        assert page.status_code == 200
+        assert 'id="not-built"' in page.content.decode()
+
+
+def test_board_is_shown_to_signed_in_users(org_tree: dict) -> None:
+    client = Client()
+    client.force_login(org_tree["staff_a"].user)
+    assert client.get("/board/").status_code == 200
+
+
+def test_audit_trail_is_for_the_audit_administrator_only(org_tree: dict, client: Client) -> None:
+    with transaction.atomic():
+        audit.record(actor=None, action="test.secret", object_type="thing")
+    for user in (org_tree["head_a"].user, UserFactory(admin_role=AdminRole.SYSTEM)):
+        login_verified(client, user)
+        response = client.get("/audit/")
+        assert response.status_code == 403
+        assert b"test.secret" not in response.content
+    login_verified(client, UserFactory(admin_role=AdminRole.AUDIT))
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    assert b"test.secret" in response.content
+
+
+def login_verified(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+    """Log in and, for privileged accounts, mark the session as having passed TOTP."""
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def test_audit_verify_command_exit_status(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        audit.record(actor=None, action="test.write", object_type="thing")
+    call_command("audit", "checkpoint")
+    call_command("audit", "verify")
+    from zhiban.core.models import AuditChainHead
+
+    AuditChainHead.objects.filter(id=1).update(sequence=5)
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit", "verify")
