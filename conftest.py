@@ -21,17 +21,17 @@ def org_tree(db):  # type: ignore[no-untyped-def]
     from zhiban.org.models import Role
     from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UnitFactory, UserFactory
 
-    org = UnitFactory(name="市局", kind="organisation")
-    dept_a = UnitFactory(name="办公室", parent=org)
-    dept_b = UnitFactory(name="财务处", parent=org)
-    station_a = UnitFactory(name="一站", kind="station", parent=dept_a)
-    station_b = UnitFactory(name="二站", kind="station", parent=dept_b)
+    org = UnitFactory.create(name="市局", kind="organisation")
+    dept_a = UnitFactory.create(name="办公室", parent=org)
+    dept_b = UnitFactory.create(name="财务处", parent=org)
+    station_a = UnitFactory.create(name="一站", kind="station", parent=dept_a)
+    station_b = UnitFactory.create(name="二站", kind="station", parent=dept_b)
 
     def person(name: str, unit, role: str | None = None):  # type: ignore[no-untyped-def]
-        user = UserFactory(username=name)
-        p = PersonFactory(name=name, unit=unit, user=user)
+        user = UserFactory.create(username=name)
+        p = PersonFactory.create(name=name, unit=unit, user=user)
         if role:
-            RoleAssignmentFactory(person=p, role=role, unit=unit)
+            RoleAssignmentFactory.create(person=p, role=role, unit=unit)
         return p
 
     return {

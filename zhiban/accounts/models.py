@@ -25,7 +25,7 @@ class User(AbstractUser):
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
 

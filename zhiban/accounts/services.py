@@ -109,9 +109,7 @@ def access_token_authenticate(plain: str) -> User | None:
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = (
-        AccessToken.objects.select_related("user")
-        .filter(digest=digest_token(plain), revoked_at__isnull=True)
-        .first()
+        AccessToken.objects.select_related("user").filter(digest=digest_token(plain), revoked_at__isnull=True).first()
     )
     if token is None or not token.user.is_active:
         return None
@@ -143,7 +141,5 @@ def totp_device_create(*, actor: User | None, user: User, key_hex: str | None = 
 def totp_device_confirm(*, user: User, device: TOTPDevice) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record(
-        actor=user, action="accounts.totp.confirm", object_type="user", object_id=user.public_id, after={}
-    )
+    audit.record(actor=user, action="accounts.totp.confirm", object_type="user", object_id=user.public_id, after={})
     return device

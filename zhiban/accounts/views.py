@@ -29,7 +29,7 @@ class TokenForm(forms.Form):
 
 
 def _otpauth_uri(device: TOTPDevice) -> str:
-    return device.config_url  # type: ignore[no-any-return]
+    return device.config_url
 
 
 @login_required
@@ -66,9 +66,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         try:
-            _token, new_token = services.access_token_create(
-                actor=user, user=user, name=request.POST.get("name", "")
-            )
+            _token, new_token = services.access_token_create(actor=user, user=user, name=request.POST.get("name", ""))
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
     tokens = AccessToken.objects.filter(user=user).order_by("-created_at")

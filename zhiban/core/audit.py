@@ -180,9 +180,7 @@ def verify_chain(checkpoint_path: Path | None = None, batch: int = 2000) -> Veri
         if cp_seq:
             at = AuditEvent.objects.filter(sequence=cp_seq).values_list("hash", flat=True).first()
             if at != cp_hash:
-                return VerifyResult(
-                    False, checked, f"event #{cp_seq} differs from the checkpoint taken of it", cp_seq
-                )
+                return VerifyResult(False, checked, f"event #{cp_seq} differs from the checkpoint taken of it", cp_seq)
     return VerifyResult(True, checked)
 
 
@@ -210,8 +208,6 @@ def write_checkpoint(path: Path | None = None) -> tuple[int, str]:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({"sequence": sequence, "hash": digest, "written_at": clock.now().isoformat()}, indent=1)
-    )
+    tmp.write_text(json.dumps({"sequence": sequence, "hash": digest, "written_at": clock.now().isoformat()}, indent=1))
     tmp.replace(target)
     return sequence, digest

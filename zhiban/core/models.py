@@ -72,6 +72,7 @@ class Job(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     public_id = public_id_field("job")
     kind = models.CharField(_("kind"), max_length=80)

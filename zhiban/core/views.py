@@ -28,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """值日牌 — who is on duty now. Rosters arrive with the roster module; until then it says so."""
-    return render(request, "core/board.html", {"units": org_selectors.unit_list(user=request.user)})
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "core/board.html", {"units": org_selectors.unit_list(user=user)})
 
 
 @login_required

@@ -51,7 +51,7 @@ class PersonOut(Schema):
 
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
-def list_units(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_units(request: HttpRequest):
     return selectors.unit_list(user=request.user)  # type: ignore[arg-type]
 
 
@@ -62,7 +62,7 @@ def get_unit(request: HttpRequest, public_id: str) -> Unit:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
-def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+def list_people(request: HttpRequest, q: str = ""):
     return selectors.person_list(user=request.user, search=q)  # type: ignore[arg-type]
 
 

@@ -102,7 +102,9 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception as error:
-            raise PeopleImportError([RowError(0, "", f"not a readable xlsx file ({error.__class__.__name__})")]) from error
+            raise PeopleImportError(
+                [RowError(0, "", f"not a readable xlsx file ({error.__class__.__name__})")]
+            ) from error
         rows = [
             (number, ["" if cell is None else str(cell).strip() for cell in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -115,7 +117,9 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
             raise PeopleImportError(
                 [RowError(line, "", "the file is not UTF-8 text; save it from Excel as “CSV UTF-8”")]
             ) from error
-        rows = [(number, [cell.strip() for cell in cells]) for number, cells in enumerate(csv.reader(io.StringIO(text)), 1)]
+        rows = [
+            (number, [cell.strip() for cell in cells]) for number, cells in enumerate(csv.reader(io.StringIO(text)), 1)
+        ]
     rows = [(number, cells) for number, cells in rows if any(cells)]
     if not rows:
         raise PeopleImportError([RowError(1, "", "the file is empty")])
@@ -184,12 +188,16 @@ def import_people(*, actor: User | None, filename: str, content: bytes) -> Impor
         if number_key:
             if number_key in seen:
                 errors.append(
-                    RowError(number, COLUMNS["employee_number"][0], f"{number_key} already appears in row {seen[number_key]}")
+                    RowError(
+                        number, COLUMNS["employee_number"][0], f"{number_key} already appears in row {seen[number_key]}"
+                    )
                 )
             seen.setdefault(number_key, number)
         unit = _resolve_unit(row.get("unit", ""), units_by_path) if row.get("unit") else None
         if row.get("unit") and unit is None:
-            errors.append(RowError(number, COLUMNS["unit"][0], f"no such unit “{row['unit']}” (write it as 单位/部门/站)"))
+            errors.append(
+                RowError(number, COLUMNS["unit"][0], f"no such unit “{row['unit']}” (write it as 单位/部门/站)")
+            )
         elif unit is not None and scope is not None and not scope.contains(unit):
             errors.append(RowError(number, COLUMNS["unit"][0], f"you do not manage “{unit.name}”"))
         kind_text = row.get("kind", "")
@@ -201,9 +209,13 @@ def import_people(*, actor: User | None, filename: str, content: bytes) -> Impor
         if grade_text:
             grade = GRADE_LABELS.get(grade_text) or (int(grade_text) if grade_text.isdigit() else None)
             if grade not in Grade.values:
-                errors.append(RowError(number, COLUMNS["grade"][0], f"unknown grade “{grade_text}” (初级/中级/高级 or 1–3)"))
+                errors.append(
+                    RowError(number, COLUMNS["grade"][0], f"unknown grade “{grade_text}” (初级/中级/高级 or 1–3)")
+                )
         roles = []
-        for label in [r.strip() for r in row.get("roles", "").replace("，", ",").replace("、", ",").split(",") if r.strip()]:
+        for label in [
+            r.strip() for r in row.get("roles", "").replace("，", ",").replace("、", ",").split(",") if r.strip()
+        ]:
             role = ROLE_LABELS.get(label, label)
             if role not in Role.values:
                 errors.append(RowError(number, COLUMNS["roles"][0], f"unknown role “{label}”"))
@@ -214,10 +226,16 @@ def import_people(*, actor: User | None, filename: str, content: bytes) -> Impor
         raise PeopleImportError(errors)
     try:
         return _write(actor, parsed)
-    except ValidationError as error:
-        raise PeopleImportError([RowError(getattr(error, "row", 0), "", "; ".join(error.messages))]) from error
-    except PermissionDenied as error:
-        raise PeopleImportError([RowError(getattr(error, "row", 0), "", str(error))]) from error
+    except _RowFailure as failure:
+        raise PeopleImportError([RowError(failure.row, "", failure.message)]) from failure
+
+
+class _RowFailure(Exception):
+    """A service refused a row while writing; the whole import rolls back."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row, self.message = row, message
 
 
 @transaction.atomic
@@ -259,7 +277,8 @@ def _write(actor: User | None, parsed: list[tuple[int, dict[str, Any]]]) -> Impo
             for role in row["roles"]:
                 services.role_assign(actor=actor, person=person, role=role, unit=row["unit"])
             result.people.append(person)
-        except (ValidationError, PermissionDenied) as error:
-            error.row = number  # type: ignore[attr-defined]
-            raise
+        except ValidationError as error:
+            raise _RowFailure(number, "; ".join(error.messages)) from error
+        except PermissionDenied as error:
+            raise _RowFailure(number, str(error)) from error
     return result

@@ -71,7 +71,7 @@ def department_of(unit: Unit) -> Unit:
 
 def person_of(user: User) -> Person | None:
     try:
-        return user.person  # type: ignore[no-any-return]
+        return user.person
     except Person.DoesNotExist:
         return None
 
@@ -102,7 +102,5 @@ def restrict_units(queryset: QuerySet[Unit], user: User | None, action: Action =
     return queryset.filter(unit_scope(user, action).q("path"))
 
 
-def restrict_people(
-    queryset: QuerySet[Person], user: User | None, action: Action = "view"
-) -> QuerySet[Person]:
+def restrict_people(queryset: QuerySet[Person], user: User | None, action: Action = "view") -> QuerySet[Person]:
     return queryset.filter(unit_scope(user, action).q("unit__path"))

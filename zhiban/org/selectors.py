@@ -10,7 +10,7 @@ from zhiban.org.scopes import Action, person_of, restrict_people, restrict_units
 
 
 def unit_list(*, user: User | None, action: Action = "view") -> QuerySet[Unit]:
-    return restrict_units(Unit.objects.select_related("parent"), user, action)  # type: ignore[arg-type]
+    return restrict_units(Unit.objects.select_related("parent"), user, action)
 
 
 def unit_get(*, user: User | None, public_id: str, action: Action = "view") -> Unit:
@@ -23,7 +23,7 @@ def person_list(
 ) -> QuerySet[Person]:
     people = restrict_people(
         Person.objects.select_related("unit", "job_type").prefetch_related("roles"),
-        user,  # type: ignore[arg-type]
+        user,
         action,
     )
     if unit is not None:

@@ -141,9 +141,7 @@ def _validate_person(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def person_create(
-    *, actor: User | None, unit: Unit, job_type: JobType | None = None, **fields: Any
-) -> Person:
+def person_create(*, actor: User | None, unit: Unit, job_type: JobType | None = None, **fields: Any) -> Person:
     _require_manage(actor, unit)
     _validate_person(fields)
     if Person.objects.filter(employee_number=fields["employee_number"]).exists():

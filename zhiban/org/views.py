@@ -50,7 +50,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "org/unit_list.html",
-        {"units": units, "managed_ids": {u.pk for u in units if scope.contains(u)}, "can_create_root": scope.everything},
+        {
+            "units": units,
+            "managed_ids": {u.pk for u in units if scope.contains(u)},
+            "can_create_root": scope.everything,
+        },
     )
 
 

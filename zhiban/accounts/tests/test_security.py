@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-9"
 
 
-def login(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def login(client: Client, username: str, password: str = PASSWORD):
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
@@ -29,7 +29,7 @@ def current_code(device: TOTPDevice) -> str:
 
 
 def test_login_with_password_reaches_home() -> None:
-    UserFactory(username="wang")
+    UserFactory.create(username="wang")
     client = Client()
     response = login(client, "wang")
     assert response.status_code == 302
@@ -39,7 +39,7 @@ def test_login_with_password_reaches_home() -> None:
 
 
 def test_fifth_failure_locks_the_account_for_30_minutes() -> None:
-    UserFactory(username="wang")
+    UserFactory.create(username="wang")
     client = Client()
     with time_machine.travel(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC), tick=False):
         for _ in range(4):
@@ -63,7 +63,7 @@ def test_fifth_failure_locks_the_account_for_30_minutes() -> None:
 
 
 def test_idle_session_ends_after_30_minutes() -> None:
-    UserFactory(username="wang")
+    UserFactory.create(username="wang")
     client = Client()
     start = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
@@ -79,9 +79,11 @@ def test_idle_session_ends_after_30_minutes() -> None:
 
 
 @pytest.mark.parametrize("admin_role", [AdminRole.SYSTEM, AdminRole.SECURITY, AdminRole.AUDIT])
-def test_administrators_must_pass_a_second_factor(admin_role: str, time_machine: time_machine.TimeMachineFixture) -> None:
+def test_administrators_must_pass_a_second_factor(
+    admin_role: str, time_machine: time_machine.TimeMachineFixture
+) -> None:
     time_machine.move_to(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC), tick=False)
-    UserFactory(username="admin", admin_role=admin_role)
+    UserFactory.create(username="admin", admin_role=admin_role)
     client = Client()
     login(client, "admin")
     response = client.get(reverse("core:home"))
@@ -103,16 +105,16 @@ def test_administrators_must_pass_a_second_factor(admin_role: str, time_machine:
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.CONFIDENTIAL_CLERK])
 def test_secretariat_and_confidential_clerk_need_a_second_factor(role: str) -> None:
-    person = PersonFactory(user=UserFactory(username="clerk"))
-    RoleAssignmentFactory(person=person, role=role)
+    person = PersonFactory.create(user=UserFactory.create(username="clerk"))
+    RoleAssignmentFactory.create(person=person, role=role)
     client = Client()
     login(client, "clerk")
     assert client.get(reverse("core:home"))["Location"] == reverse("accounts:second_factor")
 
 
 def test_duty_officer_needs_no_second_factor() -> None:
-    person = PersonFactory(user=UserFactory(username="duty"))
-    RoleAssignmentFactory(person=person, role=Role.DUTY_OFFICER)
+    person = PersonFactory.create(user=UserFactory.create(username="duty"))
+    RoleAssignmentFactory.create(person=person, role=Role.DUTY_OFFICER)
     client = Client()
     login(client, "duty")
     assert client.get(reverse("core:home")).status_code == 200
@@ -133,9 +135,10 @@ def test_administrator_roles_cannot_be_combined() -> None:
 
 
 def test_token_create_authenticate_revoke_expire() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     token, plain = services.access_token_create(actor=None, user=user, name="OA 对接")
-    assert plain.startswith("zb_") and token.digest != plain
+    assert plain.startswith("zb_")
+    assert token.digest != plain
     assert not AccessToken.objects.filter(digest=plain).exists()
     assert services.access_token_authenticate(plain) == user
     assert services.access_token_authenticate(plain + "x") is None
@@ -150,7 +153,7 @@ def test_token_create_authenticate_revoke_expire() -> None:
 
 
 def test_token_of_a_deactivated_account_is_refused() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     _token, plain = services.access_token_create(actor=None, user=user, name="t")
     user.is_active = False
     user.save()
@@ -158,7 +161,7 @@ def test_token_of_a_deactivated_account_is_refused() -> None:
 
 
 def test_token_pages_show_only_own_tokens_and_cannot_revoke_others() -> None:
-    owner, other = UserFactory(), UserFactory()
+    owner, other = UserFactory.create(), UserFactory.create()
     token, _plain = services.access_token_create(actor=None, user=owner, name="mine")
     client = Client()
     client.force_login(other)
@@ -173,7 +176,7 @@ def test_token_pages_show_only_own_tokens_and_cannot_revoke_others() -> None:
 
 
 def test_token_created_in_the_ui_is_shown_once() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     client = Client()
     client.force_login(user)
     page = client.post(reverse("accounts:tokens"), {"name": "脚本"}).content.decode()
@@ -184,7 +187,7 @@ def test_token_created_in_the_ui_is_shown_once() -> None:
 def test_token_command_prints_a_working_token(capsys: pytest.CaptureFixture[str]) -> None:
     from django.core.management import call_command
 
-    user = UserFactory(username="script")
+    user = UserFactory.create(username="script")
     call_command("token", "create", "script")
     plain = capsys.readouterr().out.strip()
     assert services.access_token_authenticate(plain) == user

@@ -1,6 +1,7 @@
 """The audit chain: appends link by HMAC; verify catches alteration, removal, insertion, reordering."""
 
 import json
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -21,7 +22,7 @@ def _append(n: int) -> list[AuditEvent]:
     return events
 
 
-def _raw(sql: str, params: list[object] | None = None) -> None:
+def _raw(sql: str, params: list[Any] | None = None) -> None:
     """Tamper as an attacker with database access would: disable the trigger first on PostgreSQL."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -47,18 +47,18 @@ def test_board_is_shown_to_signed_in_users(org_tree: dict) -> None:
 def test_audit_trail_is_for_the_audit_administrator_only(org_tree: dict, client: Client) -> None:
     with transaction.atomic():
         audit.record(actor=None, action="test.secret", object_type="thing")
-    for user in (org_tree["head_a"].user, UserFactory(admin_role=AdminRole.SYSTEM)):
+    for user in (org_tree["head_a"].user, UserFactory.create(admin_role=AdminRole.SYSTEM)):
         login_verified(client, user)
         response = client.get("/audit/")
         assert response.status_code == 403
         assert b"test.secret" not in response.content
-    login_verified(client, UserFactory(admin_role=AdminRole.AUDIT))
+    login_verified(client, UserFactory.create(admin_role=AdminRole.AUDIT))
     response = client.get("/audit/")
     assert response.status_code == 200
     assert b"test.secret" in response.content
 
 
-def login_verified(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+def login_verified(client: Client, user) -> None:
     """Log in and, for privileged accounts, mark the session as having passed TOTP."""
     client.force_login(user)
     device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
@@ -67,7 +67,7 @@ def login_verified(client: Client, user) -> None:  # type: ignore[no-untyped-def
     session.save()
 
 
-def test_audit_verify_command_exit_status(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_audit_verify_command_exit_status(tmp_path) -> None:
     with transaction.atomic():
         audit.record(actor=None, action="test.write", object_type="thing")
     call_command("audit", "checkpoint")

@@ -18,7 +18,7 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(person: Person) -> dict[str, str]:
+    assert person.user is not None
     _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
     return {"Authorization": f"Bearer {plain}"}
 

@@ -34,7 +34,9 @@ def test_imports_csv_with_chinese_headers_and_roles(org_tree: dict) -> None:
     assert (result.created, result.updated) == (2, 0)
     liu = Person.objects.get(employee_number="B001")
     assert liu.unit == org_tree["station_a"]
-    assert liu.grade == 2 and liu.job_type and liu.job_type.code == "话务员"
+    assert liu.grade == 2
+    assert liu.job_type is not None
+    assert liu.job_type.code == "话务员"
     assert set(liu.roles.values_list("role", flat=True)) == {Role.DUTY_OFFICER, Role.SAFETY_OFFICER}
     assert Person.objects.get(employee_number="B002").kind == "guard"
 
@@ -123,7 +125,11 @@ def test_a_failure_in_a_late_row_rolls_back_earlier_rows(org_tree: dict) -> None
         import_people(
             actor=None,
             filename="p.csv",
-            content=csv_bytes("N1,甲,办公室,,,,,,,", "N2,乙,办公室,,,,,,,bad@", header="工号,姓名,单位,人员类别,工种,级别,职务,办公电话,手机,邮箱\n"),
+            content=csv_bytes(
+                "N1,甲,办公室,,,,,,,",
+                "N2,乙,办公室,,,,,,,bad@",
+                header="工号,姓名,单位,人员类别,工种,级别,职务,办公电话,手机,邮箱\n",
+            ),
         )
     assert caught.value.row_errors[0].row == 3
     assert not Person.objects.filter(employee_number__in=["N1", "N2"]).exists()

@@ -9,7 +9,7 @@ from zhiban.org.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def names(people) -> set[str]:  # type: ignore[no-untyped-def]
+def names(people) -> set[str]:
     return {p.name for p in people}
 
 
@@ -27,16 +27,16 @@ def test_department_head_sees_and_manages_own_department(org_tree: dict) -> None
 
 
 def test_system_administrator_sees_everything(org_tree: dict) -> None:
-    admin = UserFactory(admin_role=AdminRole.SYSTEM)
+    admin = UserFactory.create(admin_role=AdminRole.SYSTEM)
     assert selectors.person_list(user=admin).count() == 4
 
 
 @pytest.mark.parametrize("role", [AdminRole.SECURITY, AdminRole.AUDIT])
 def test_security_and_audit_administrators_see_no_people(org_tree: dict, role: str) -> None:
-    admin = UserFactory(admin_role=role)
+    admin = UserFactory.create(admin_role=role)
     assert selectors.person_list(user=admin).count() == 0
 
 
 def test_account_without_person_sees_nothing(org_tree: dict) -> None:
-    assert selectors.person_list(user=UserFactory()).count() == 0
-    assert selectors.unit_list(user=UserFactory()).count() == 0
+    assert selectors.person_list(user=UserFactory.create()).count() == 0
+    assert selectors.unit_list(user=UserFactory.create()).count() == 0

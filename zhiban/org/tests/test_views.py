@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 def client_for(person: Person | None) -> Client:
     client = Client()
     if person is not None:
+        assert person.user is not None
         client.force_login(person.user)
     return client
 
@@ -35,11 +36,15 @@ def test_anonymous_is_sent_to_login(org_tree: dict, url_name: str) -> None:
 def test_lists_and_search_show_nothing_of_another_department(org_tree: dict) -> None:
     client = client_for(org_tree["head_a"])
     people = client.get(reverse("org:person_list")).content.decode()
-    assert "staff_a" in people and "staff_b" not in people and "head_b" not in people
+    assert "staff_a" in people
+    assert "staff_b" not in people
+    assert "head_b" not in people
     search = client.get(reverse("org:person_list"), {"q": "staff"}, headers={"HX-Request": "true"}).content.decode()
-    assert "staff_a" in search and "staff_b" not in search
+    assert "staff_a" in search
+    assert "staff_b" not in search
     units = client.get(reverse("org:unit_list")).content.decode()
-    assert "办公室" in units and "财务处" not in units
+    assert "办公室" in units
+    assert "财务处" not in units
 
 
 def test_other_departments_person_and_unit_are_not_found(org_tree: dict) -> None:
@@ -87,8 +92,13 @@ def test_head_adds_person_and_role_in_own_department(org_tree: dict) -> None:
     client = client_for(org_tree["head_a"])
     response = client.post(
         reverse("org:person_create"),
-        {"employee_number": "A77", "name": "新人", "unit": org_tree["station_a"].public_id, "kind": "staff",
-         "is_active": "on"},
+        {
+            "employee_number": "A77",
+            "name": "新人",
+            "unit": org_tree["station_a"].public_id,
+            "kind": "staff",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     person = Person.objects.get(employee_number="A77")
