@@ -1,0 +1,95 @@
+"""The background worker: drains every registered queue (jobs, the notification outbox, …).
+
+Any number of workers may run side by side, on one machine or several: each row is claimed by one
+of them (see `zhiban.core.claims`). A worker that dies leaves its claims behind; another returns
+them to the queue once they are stale. Nothing lives only in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+from types import FrameType
+
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
+
+from zhiban.core import claims, clock, jobs
+
+logger = logging.getLogger("zhiban.worker")
+
+
+def default_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class Worker:
+    """One worker. `run_once()` does all work that is due now; `run()` loops until stopped."""
+
+    def __init__(self, *, name: str = "", batch: int = 20, poll_seconds: float | None = None) -> None:
+        # A random suffix makes each claim unique even if two workers are started with one name.
+        self.name = f"{(name or default_name())[:70]}#{secrets.token_hex(3)}"
+        self.batch = batch
+        self.poll_seconds = settings.WORKER_POLL_SECONDS if poll_seconds is None else poll_seconds
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run_once(self) -> int:
+        """Reclaim dead workers' rows, keep recurring jobs scheduled, then drain every queue until
+        nothing due is left (or a stop is asked for). Returns how many rows were handled."""
+        jobs.discover()
+        queues = claims.registered_queues()
+        now = clock.now()
+        for queue in queues:
+            with transaction.atomic():
+                reclaimed, failed = queue.reclaim(now)
+            if reclaimed or failed:
+                logger.warning("%s: %s stale claims returned, %s given up", queue.name, reclaimed, failed)
+        jobs.ensure_recurring()
+        handled = 0
+        for queue in queues:
+            while not self.stopping:
+                count = queue.drain(self.name, self.batch)
+                handled += count
+                if count < self.batch:
+                    break
+        return handled
+
+    def run(self) -> None:
+        """Loop until SIGTERM / SIGINT (or `stop()`); finishes the row in hand before leaving."""
+        self._install_signal_handlers()
+        logger.info("worker %s started", self.name)
+        try:
+            while not self.stopping:
+                close_old_connections()
+                try:
+                    handled = self.run_once()
+                except Exception:
+                    logger.exception("worker %s: a pass failed; trying again after a pause", self.name)
+                    handled = 0
+                if not handled:
+                    self._stop.wait(self.poll_seconds)
+        finally:
+            connections.close_all()
+            logger.info("worker %s stopped", self.name)
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            logger.info("worker %s: %s received, stopping", self.name, signal.Signals(signum).name)
+            self.stop()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
