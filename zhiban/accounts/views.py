@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhiban.accounts import services
+from zhiban.accounts import selectors, services
 from zhiban.accounts.models import AccessToken, User
 
 
@@ -81,3 +81,25 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     services.access_token_revoke(actor=user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
+
+
+@login_required
+def security_overview(request: HttpRequest) -> HttpResponse:
+    """The security administrator's page: locked accounts (with unlock) and missing second factors."""
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "locked": selectors.locked_accounts(user=user),
+        "missing_second_factor": selectors.accounts_missing_second_factor(user=user),
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_POST
+def account_unlock(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    selectors.require_security_admin(user)
+    username = request.POST.get("username", "")
+    services.account_unlock(actor=user, username=username)
+    messages.success(request, _("Account %(username)s unlocked.") % {"username": username})
+    return redirect("accounts:security")
