@@ -6,9 +6,9 @@ import datetime as dt
 import hashlib
 import secrets
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from axes.utils import reset as axes_reset
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AccessToken, AdminRole, User
