@@ -1,0 +1,1 @@
+"""The demo organisations, one TOML description per policy pack (read by `zhiban.demo.plan`)."""
