@@ -43,6 +43,24 @@ def user_create(
 
 
 @transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    if user.pk == actor.pk and not active:
+        raise ValidationError({"is_active": "you cannot deactivate your own account"})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor,
+            action="accounts.user.activate" if active else "accounts.user.deactivate",
+            object_type="user",
+            object_id=user.public_id,
+            after={"username": user.username, "is_active": active},
+        )
+    return user
+
+
+@transaction.atomic
 def user_set_admin_role(*, actor: User | None, user: User, admin_role: str) -> User:
     """One field holds the administrator role: system, security and audit cannot be combined."""
     if admin_role not in AdminRole.values:

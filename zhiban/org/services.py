@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from zhiban.accounts.models import User
+from zhiban.accounts.models import AdminRole, User
 from zhiban.core import audit
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
 from zhiban.org.scopes import unit_scope
@@ -221,3 +222,35 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
         before={"role": assignment.role, "unit": assignment.unit.public_id},
     )
     assignment.delete()
+
+
+@transaction.atomic
+def person_open_account(*, actor: User | None, person: Person, username: str, password: str) -> User:
+    """Open a login for a person (the system administrator's job, 三员分立)."""
+    if actor is not None and not (actor.is_superuser or actor.admin_role == AdminRole.SYSTEM):
+        raise PermissionDenied("only the system administrator opens accounts")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id is not None:
+        raise ValidationError({"username": f"{person.name} already has an account"})
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": "a username is required"})
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"the username {username!r} is taken"})
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user = User(username=username, email=person.email)
+    user.set_password(password)
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    audit.record(
+        actor=actor,
+        action="accounts.user.create",
+        object_type="user",
+        object_id=user.public_id,
+        after={"username": username, "person": person.public_id},
+    )
+    return user

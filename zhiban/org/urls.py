@@ -14,6 +14,8 @@ urlpatterns = [
     path("people/import/", views.people_import, name="people_import"),
     path("people/<str:public_id>/", views.person_detail, name="person_detail"),
     path("people/<str:public_id>/edit/", views.person_edit, name="person_edit"),
+    path("people/<str:public_id>/account/", views.account_open, name="account_open"),
+    path("people/<str:public_id>/account/active/", views.account_active, name="account_active"),
     path("people/<str:public_id>/roles/", views.role_add, name="role_add"),
     path("people/<str:public_id>/roles/<str:role_id>/remove/", views.role_remove, name="role_remove"),
 ]

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiban.accounts.models import User
+from zhiban.accounts import services as account_services
+from zhiban.accounts.models import AdminRole, User
 from zhiban.org import selectors, services
 from zhiban.org.forms import ImportForm, PersonForm, RoleForm, UnitForm
 from zhiban.org.models import Person, RoleAssignment, Unit
@@ -136,6 +137,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "roles": person.roles.select_related("unit"),
             "can_manage": can_manage,
             "role_form": RoleForm(user=user, initial={"unit": person.unit.public_id}) if can_manage else None,
+            "can_manage_account": can_manage and _is_system_admin(user),
         },
     )
 
@@ -180,6 +182,46 @@ def person_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("org:person_detail", public_id=person.public_id)
     return render(request, "org/person_form.html", {"form": form, "person": person})
+
+
+def _is_system_admin(user: User) -> bool:
+    return user.is_superuser or user.admin_role == AdminRole.SYSTEM
+
+
+@login_required
+@require_POST
+def account_open(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _user(request)
+    person = _person_or_404(user, public_id, "manage")
+    if not _is_system_admin(user):
+        raise PermissionDenied
+    try:
+        services.person_open_account(
+            actor=user,
+            person=person,
+            username=request.POST.get("username", ""),
+            password=request.POST.get("password", ""),
+        )
+        messages.success(request, _("Account opened."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("org:person_detail", public_id=person.public_id)
+
+
+@login_required
+@require_POST
+def account_active(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _user(request)
+    person = _person_or_404(user, public_id, "manage")
+    if not _is_system_admin(user) or person.user is None:
+        raise PermissionDenied
+    try:
+        account_services.user_set_active(actor=user, user=person.user, active=request.POST.get("active") == "1")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("org:person_detail", public_id=person.public_id)
 
 
 @login_required

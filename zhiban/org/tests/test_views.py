@@ -132,3 +132,51 @@ def test_import_page_reports_row_errors_and_writes_nothing(org_tree: dict) -> No
     assert response.status_code == 200
     assert "row 2, column 姓名: is empty" in response.content.decode()
     assert snapshot() == before
+
+
+def test_system_administrator_opens_and_deactivates_an_account(org_tree: dict) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhiban.accounts.models import AdminRole
+    from zhiban.org.tests.factories import PersonFactory, UserFactory
+
+    admin = UserFactory.create(admin_role=AdminRole.SYSTEM)
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="t", confirmed=True).persistent_id
+    session.save()
+    person = PersonFactory.create(unit=org_tree["station_b"])
+    url = reverse("org:account_open", args=[person.public_id])
+    assert client.post(url, {"username": "liu.yang", "password": "123"}).status_code == 302
+    person.refresh_from_db()
+    assert person.user is None  # too short and numeric: refused
+    assert client.post(url, {"username": "liu.yang", "password": "duty-room-7391"}).status_code == 302
+    person.refresh_from_db()
+    assert person.user is not None
+    assert person.user.username == "liu.yang"
+    client.post(reverse("org:account_active", args=[person.public_id]), {"active": "0"})
+    person.user.refresh_from_db()
+    assert not person.user.is_active
+    assert list(AuditEvent.objects.filter(action__startswith="accounts.user").values_list("action", flat=True)) == [
+        "accounts.user.create",
+        "accounts.user.deactivate",
+    ]
+
+
+def test_department_head_cannot_open_accounts(org_tree: dict) -> None:
+    client = client_for(org_tree["head_a"])
+    person = org_tree["staff_a"]
+    person.user = None
+    person.save()
+    before = snapshot()
+    response = client.post(
+        reverse("org:account_open", args=[person.public_id]), {"username": "x.y", "password": "duty-room-7391"}
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
+    other = client.post(
+        reverse("org:account_open", args=[org_tree["staff_b"].public_id]), {"username": "x", "password": "p"}
+    )
+    assert other.status_code == 404
