@@ -77,6 +77,16 @@ def event_hash(event: AuditEvent) -> str:
     )
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain head, row-locked until the transaction ends; created on the very first append."""
+    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        # Two first writers may race here: ON CONFLICT DO NOTHING lets both continue to the lock.
+        AuditChainHead.objects.bulk_create([AuditChainHead(id=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+    return head
+
+
 def record(
     *,
     actor: Any,
@@ -98,8 +108,7 @@ def record(
     if extra:
         summary.update(extra)
     summary = _normalise(summary)
-    AuditChainHead.objects.get_or_create(id=1)
-    head = AuditChainHead.objects.select_for_update().get(id=1)
+    head = _locked_head()
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     event = AuditEvent(
         sequence=head.sequence + 1,
