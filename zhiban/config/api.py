@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from zhiban.accounts.services import access_token_authenticate
+from zhiban.calendar.api import router as calendar_router
 from zhiban.notify.api import router as notify_router
 from zhiban.org.api import router as org_router
 
@@ -34,4 +35,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/", org_router)
+api.add_router("/v1/", calendar_router)
 api.add_router("/v1/inbox", notify_router)

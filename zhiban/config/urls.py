@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("zhiban.core.urls")),
     path("accounts/", include("zhiban.accounts.urls")),
     path("org/", include("zhiban.org.urls")),
+    path("calendar/", include("zhiban.calendar.urls")),
     path("inbox/", include("zhiban.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
