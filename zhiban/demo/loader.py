@@ -1,7 +1,7 @@
 """Load the demo plan into the configured database through the services, creating only what is missing.
 
-Every write goes through the org and accounts services with `actor=None` (a command-line job), so each
-leaves its audit event; a second run finds everything in place, writes nothing and records nothing.
+Every write goes through the org, accounts and calendar services with `actor=None` (a command-line job),
+so each leaves its audit event; a second run finds everything in place, writes nothing and records nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts import services as account_services
 from zhiban.accounts.models import User
-from zhiban.core import audit
+from zhiban.calendar import services as calendar_services
 from zhiban.demo.plan import AccountPlan, DemoPlan, OrganisationPlan, build_plan
 from zhiban.org import services as org_services
 from zhiban.org.models import JobType, Person, RoleAssignment, Unit
+
+DEMO_CALENDAR_YEARS = (2024, 2025, 2026, 2027)
 
 
 class DemoRefused(RuntimeError):
@@ -70,28 +72,39 @@ def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResul
     if not force:
         refuse_real_install(plan)
     result = LoadResult(organisations_present=demo_organisations_present(plan))
+    packs: dict[str, Unit] = {}
     for organisation in plan.organisations:
         with transaction.atomic():
-            org_unit = _load_organisation(organisation, result.created)
+            packs[organisation.pack] = _load_organisation(organisation, result.created)
         if organisation.name not in result.organisations_present:
             result.organisations_created.append(organisation.name)
-        result.hook_notes.append(adopt_policy_pack_hook(org_unit, organisation.pack))
+    result.hook_notes.append(adopt_policy_packs_hook(packs))
     with transaction.atomic():
         for account in plan.administrators:
-            _ensure_account(account, result.created)
-    result.hook_notes.append(seed_calendar_hook())
+            _ensure_admin_account(account, result.created)
+    result.hook_notes.append(seed_calendar(result.created))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def adopt_policy_pack_hook(org_unit: Unit, pack: str) -> str:
-    """Adopt the organisation's policy pack. Pending: `zhiban.policy.services` does not exist yet."""
-    return f"policy pack {pack!r} for {org_unit.name}: not adopted (zhiban.policy.services is not built yet)"
+def adopt_policy_packs_hook(packs: dict[str, Unit]) -> str:
+    """Adopt each demo organisation's policy pack (pack name → organisation unit).
+
+    Pending: `zhiban.policy.services` (adopting a pack for a unit) does not exist yet; when it does,
+    call it here for each pair, skipping organisations that already adopted their pack.
+    """
+    return f"policy packs ({', '.join(packs)}): not adopted yet — zhiban.policy.services is not built"
 
 
-def seed_calendar_hook() -> str:
-    """Seed the official calendar for 2024–2027. Pending: `zhiban.calendar.services` does not exist yet."""
-    return "calendar 2024–2027: not seeded (zhiban.calendar.services is not built yet)"
+def seed_calendar(created: Counter[str]) -> str:
+    """Seed the state calendar for the demo years (idempotent: a second run changes and records nothing)."""
+    report = calendar_services.calendar_seed(actor=None, years=DEMO_CALENDAR_YEARS)
+    days = sum(result.created + result.updated for result in report.years)
+    created["calendar_days"] += days
+    first, last = DEMO_CALENDAR_YEARS[0], DEMO_CALENDAR_YEARS[-1]
+    provisional = [str(result.year) for result in report.years if result.provisional]
+    note = f" ({', '.join(provisional)} provisional until the official arrangement is imported)" if provisional else ""
+    return f"calendar {first}–{last}: {f'{days} days seeded' if days else 'already seeded'}{note}"
 
 
 def _load_organisation(plan: OrganisationPlan, created: Counter[str]) -> Unit:
@@ -109,7 +122,9 @@ def _load_organisation(plan: OrganisationPlan, created: Counter[str]) -> Unit:
         created["job_types"] += code not in known_codes
     existing_people = {
         p.employee_number: p
-        for p in Person.objects.filter(employee_number__in=[p.employee_number for p in plan.people])
+        for p in Person.objects.filter(employee_number__in=[p.employee_number for p in plan.people]).select_related(
+            "user"
+        )
     }
     held = set(
         RoleAssignment.objects.filter(person__in=existing_people.values()).values_list("person_id", "role", "unit_id")
@@ -136,10 +151,7 @@ def _load_organisation(plan: OrganisationPlan, created: Counter[str]) -> Unit:
                 org_services.role_assign(actor=None, person=person, role=role.role, unit=units[role.unit])
                 created["roles"] += 1
         if person_plan.account is not None:
-            user = _ensure_account(person_plan.account, created)
-            if person.user_id is None and not Person.objects.filter(user=user).exists():
-                person_account_link(actor=None, person=person, user=user)
-                created["account_links"] += 1
+            _ensure_person_account(person, person_plan.account, created)
     return org_unit
 
 
@@ -164,38 +176,38 @@ def _ensure_units(plan: OrganisationPlan, org_unit: Unit, created: Counter[str])
     return units
 
 
-def _ensure_account(plan: AccountPlan, created: Counter[str]) -> User:
+def _ensure_person_account(person: Person, plan: AccountPlan, created: Counter[str]) -> None:
+    """The person's login (opened by `person_open_account`, which validates the password) and its TOTP."""
+    user = person.user
+    if user is None:
+        if User.objects.filter(username=plan.username).exists():
+            return  # someone else holds the name now; the demo does not take it over
+        user = org_services.person_open_account(
+            actor=None, person=person, username=plan.username, password=plan.password
+        )
+        created["accounts"] += 1
+    if user.username == plan.username:
+        _ensure_totp(user, plan, created)
+
+
+def _ensure_admin_account(plan: AccountPlan, created: Counter[str]) -> None:
     user = User.objects.filter(username=plan.username).first()
     if user is None:
         try:
             validate_password(plan.password, User(username=plan.username))
         except ValidationError as error:
-            message = f"demo password of {plan.username}: {' '.join(error.messages)}"
-            raise ValidationError({"password": message}) from error
+            raise ValidationError({"password": f"demo password of {plan.username}: {error.messages}"}) from error
         user = account_services.user_create(
             actor=None, username=plan.username, password=plan.password, admin_role=plan.admin_role
         )
         created["accounts"] += 1
+    if user.admin_role == plan.admin_role:
+        _ensure_totp(user, plan, created)
+
+
+def _ensure_totp(user: User, plan: AccountPlan, created: Counter[str]) -> None:
+    """A confirmed TOTP device with the printed key, for accounts whose roles require a second factor."""
     key = plan.totp_key_hex
     if key is not None and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         account_services.totp_device_create(actor=None, user=user, key_hex=key, confirmed=True)
         created["totp_devices"] += 1
-    return user
-
-
-@transaction.atomic
-def person_account_link(*, actor: User | None, person: Person, user: User) -> Person:
-    """Give a person their login (org has no service for this yet; one audited write, like the others)."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.user_id is not None:
-        raise ValidationError({"user": f"{person.name} already has an account"})
-    person.user = user
-    person.save(update_fields=["user"])
-    audit.record(
-        actor=actor,
-        action="org.person.link_account",
-        object_type="person",
-        object_id=person.public_id,
-        after={"user": user.public_id, "username": user.username},
-    )
-    return person

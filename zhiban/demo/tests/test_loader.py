@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AdminRole, User
 from zhiban.accounts.second_factor import requires_second_factor
+from zhiban.calendar.models import CalendarDay
 from zhiban.core import audit
 from zhiban.core.models import AuditEvent
 from zhiban.demo.loader import LoadResult, load_demo
@@ -166,8 +167,8 @@ def test_the_first_load_audits_every_write_and_the_chain_holds(loaded_demo: tupl
         "people": 184,
         "roles": 230,
         "accounts": 30,
-        "account_links": 27,
         "totp_devices": 7,
+        "calendar_days": 1461,
     }
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
     assert actions == {
@@ -176,10 +177,11 @@ def test_the_first_load_audits_every_write_and_the_chain_holds(loaded_demo: tupl
         "org.person.create": 184,
         "org.role.assign": 230,
         "accounts.user.create": 30,
-        "org.person.link_account": 27,
         "accounts.totp.create": 7,
+        "calendar.seed": 1,
     }
     assert audit.verify_chain().ok
+    assert CalendarDay.objects.filter(date__year__in=[2024, 2025, 2026, 2027]).count() == 1461
 
 
 def test_running_it_twice_creates_nothing_and_records_no_audit_event(
