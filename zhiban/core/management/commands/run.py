@@ -124,6 +124,7 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--graceful-timeout",
             "5",
+            "--no-control-socket",  # several instances on one machine would share its default path
         ]
 
     def handle(self, *args: Any, **options: Any) -> None:
