@@ -66,7 +66,7 @@ def refuse_real_install(plan: DemoPlan) -> None:
 
 
 def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResult:
-    """Create whatever of the demo is missing: organisations, people, roles, accounts, TOTP devices."""
+    """Create whatever of the demo is missing: organisations, people, roles, accounts, TOTP devices, calendar."""
     started = time.perf_counter()
     plan = plan or build_plan()
     if not force:
