@@ -87,6 +87,8 @@ def reclaim_stale(
     Each row carries its own `max_attempts`. Returns (reclaimed, failed).
     """
     stale = model._default_manager.filter(status=RUNNING, claimed_at__lt=now - stale_after())
+    if not stale.exists():  # the usual case: a plain read, no write lock (SQLite has only one)
+        return 0, 0
     note = "the worker that claimed it stopped before finishing"
     gave_up = stale.filter(attempts__gte=F("max_attempts")).update(
         claimed_by="", claimed_at=None, last_error=note, **failed

@@ -138,9 +138,13 @@ def ensure_recurring() -> list[Job]:
     discover()
     scheduled = []
     for handler in _HANDLERS.values():
-        if handler.every is not None:
+        if handler.every is None:
+            continue
+        key = recurring_key(handler.kind)
+        # Read first: on SQLite every write transaction locks the whole database.
+        if not Job.objects.filter(dedupe_key=key, status__in=OPEN).exists():
             with transaction.atomic():
-                scheduled.append(schedule(handler.kind, {}, clock.now(), recurring_key(handler.kind)))
+                scheduled.append(schedule(handler.kind, {}, clock.now(), key))
     return scheduled
 
 

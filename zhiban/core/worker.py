@@ -16,7 +16,7 @@ import threading
 from types import FrameType
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connections
 
 from zhiban.core import claims, clock, jobs
 
@@ -51,8 +51,7 @@ class Worker:
         queues = claims.registered_queues()
         now = clock.now()
         for queue in queues:
-            with transaction.atomic():
-                reclaimed, failed = queue.reclaim(now)
+            reclaimed, failed = queue.reclaim(now)
             if reclaimed or failed:
                 logger.warning("%s: %s stale claims returned, %s given up", queue.name, reclaimed, failed)
         jobs.ensure_recurring()
@@ -88,8 +87,11 @@ class Worker:
             return
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
-            logger.info("worker %s: %s received, stopping", self.name, signal.Signals(signum).name)
+            logger.info(
+                "worker %s: %s received, stopping after the row in hand", self.name, signal.Signals(signum).name
+            )
             self.stop()
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
