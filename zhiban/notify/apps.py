@@ -1,3 +1,5 @@
+"""The notifications app: outbox, inbox, channels (通知)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Inbox URLs under /inbox/."""
+
 from django.urls import path
 
 from zhiban.notify import views
