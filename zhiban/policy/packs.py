@@ -157,9 +157,7 @@ class _Reader:
     def unknown_keys(self, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
         for key in table:
             if key not in allowed:
-                self.problem(
-                    f"{where}.{key}" if where else key, f"unknown field (expected one of {sorted(allowed)})"
-                )
+                self.problem(f"{where}.{key}" if where else key, f"unknown field (expected one of {sorted(allowed)})")
 
     def string(self, where: str, table: Mapping[str, Any], key: str, *, required: bool = True) -> str:
         value = table.get(key)
@@ -179,9 +177,7 @@ class _Reader:
             value = table.get(key)
             path = f"{where}.{key}" if where else key
             if not isinstance(value, dict):
-                self.problem(
-                    path, "missing { zh = …, en = … }" if value is None else "expected { zh = …, en = … }"
-                )
+                self.problem(path, "missing { zh = …, en = … }" if value is None else "expected { zh = …, en = … }")
                 return Text("", "")
             self.unknown_keys(path, value, {"zh", "en"})
             return Text(self.string(path, value, "zh"), self.string(path, value, "en"))
@@ -248,9 +244,7 @@ class _Reader:
         self.unknown_keys(where, raw, {"id", "title", "status", "citation", "parameters", "checks"})
         status = raw.get("status")
         if status not in STATUSES:
-            self.problem(
-                f"{where}.status", f"expected one of {list(STATUSES)}, got {parameters.shown(status)}"
-            )
+            self.problem(f"{where}.status", f"expected one of {list(STATUSES)}, got {parameters.shown(status)}")
             status = "planned"
         params = self.parameters(where, raw.get("parameters", {}))
         title = self.text(where, raw, "title")
@@ -273,9 +267,7 @@ class _Reader:
                 continue
             for name in fields:
                 if name not in names:
-                    self.problem(
-                        f"{where}.{language}", f"placeholder {{{name}}} names no parameter of this rule"
-                    )
+                    self.problem(f"{where}.{language}", f"placeholder {{{name}}} names no parameter of this rule")
 
     def citation(self, where: str, raw: Any, pack_sources: tuple[str, ...]) -> Citation:
         path = f"{where}.citation"
@@ -288,9 +280,7 @@ class _Reader:
             if source not in self.catalogue.sources:
                 self.problem(f"{path}.source", f"unknown source {parameters.shown(source)}")
             elif source not in pack_sources:
-                self.problem(
-                    f"{path}.source", f"{source} is not among this pack's sources {list(pack_sources)}"
-                )
+                self.problem(f"{path}.source", f"{source} is not among this pack's sources {list(pack_sources)}")
         clause = self.string(path, raw, "clause", required=source not in ("", DEFAULT_SOURCE))
         return Citation(source=source, clause=clause, text=self.text(path, raw))
 
@@ -345,9 +335,7 @@ class _Reader:
             and (parameters.to_python(ptype, bounds["min"]) > parameters.to_python(ptype, bounds["max"]))
         )
         if inverted:
-            self.problem(
-                path, f"min {parameters.shown(bounds['min'])} is above max {parameters.shown(bounds['max'])}"
-            )
+            self.problem(path, f"min {parameters.shown(bounds['min'])} is above max {parameters.shown(bounds['max'])}")
             bounds.clear()
         parameter = Parameter(
             name=name,
@@ -394,9 +382,7 @@ class _Reader:
         return tuple(found)
 
 
-def parse_pack(
-    data: Mapping[str, Any], *, file_label: str, path: Path | None = None
-) -> tuple[Pack, list[str]]:
+def parse_pack(data: Mapping[str, Any], *, file_label: str, path: Path | None = None) -> tuple[Pack, list[str]]:
     """The pack and every problem of its structure and values (empty when it is sound)."""
     reader = _Reader(file_label, catalogue())
     pack = reader.pack(data, path)

@@ -38,12 +38,8 @@ def outsider_never_on_duty(facts: DutyCandidate, params: Mapping[str, Any]) -> l
             Finding(
                 rule_id=RULE_ID,
                 severity=Severity.ENFORCE,
-                message_zh=(
-                    f"{facts.person_name}（{zh(PERSON_KINDS, facts.person_kind)}）不得担任{capacity_zh}"
-                ),
-                message_en=(
-                    f"{facts.person_name} ({en(PERSON_KINDS, facts.person_kind)}) cannot be {capacity_en}"
-                ),
+                message_zh=f"{facts.person_name}（{zh(PERSON_KINDS, facts.person_kind)}）不得担任{capacity_zh}",
+                message_en=f"{facts.person_name} ({en(PERSON_KINDS, facts.person_kind)}) cannot be {capacity_en}",
                 details={
                     "person_kind": facts.person_kind,
                     "capacity": facts.capacity,
@@ -52,9 +48,7 @@ def outsider_never_on_duty(facts: DutyCandidate, params: Mapping[str, Any]) -> l
             )
         )
     other_organisation = (
-        facts.person_organisation
-        and facts.duty_organisation
-        and facts.person_organisation != facts.duty_organisation
+        facts.person_organisation and facts.duty_organisation and facts.person_organisation != facts.duty_organisation
     )
     if other_organisation:
         findings.append(

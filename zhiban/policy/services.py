@@ -1,0 +1,205 @@
+"""Live policies (adopt a pack, override or reset a parameter) and the engine as other services call it.
+
+For other domain services — ask before you write::
+
+    from zhiban.policy import services as policy
+    from zhiban.policy.rules.org_03 import DutyCandidate
+
+    outcome = policy.enforce(
+        unit=duty_unit,                                   # the unit whose organisation's policy applies
+        rule_ids=["ORG-03"],
+        facts=DutyCandidate(person_name=p.name, person_kind=p.kind, capacity="substitute"),
+    )                                                     # raises RuleViolationError when refused
+    # outcome.warnings: allowed, but record the override reason
+
+`evaluate(*, unit, rule_ids, facts) -> Outcome` only reports; `enforce(...)` raises
+`zhiban.policy.errors.RuleViolationError` (a ValidationError carrying the findings) when any finding
+refuses, and returns the outcome otherwise. `unit=None` (e.g. creating a top-level organisation) or
+an organisation that adopted no pack evaluates nothing: there is no policy to apply yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from zhiban.accounts.models import User
+from zhiban.core import audit, clock
+from zhiban.org.models import Unit
+from zhiban.policy import engine, selectors
+from zhiban.policy.errors import RuleViolationError
+from zhiban.policy.models import Policy, PolicyVersion
+from zhiban.policy.packs import Pack, Parameter, builtin_packs
+
+
+def evaluate(*, unit: Unit | None, rule_ids: Iterable[str], facts: object) -> engine.Outcome:
+    """Run the rules the live policy of `unit`'s organisation declares over the facts; refuse nothing."""
+    policy = selectors.policy_for_unit(unit)
+    resolved = selectors.resolve(policy) if policy is not None else None
+    return engine.evaluate(resolved, rule_ids, facts)
+
+
+def enforce(*, unit: Unit | None, rule_ids: Iterable[str], facts: object, field: str | None = None) -> engine.Outcome:
+    """Like `evaluate`, but raise RuleViolationError (naming `field` if given) when anything refuses."""
+    outcome = evaluate(unit=unit, rule_ids=rule_ids, facts=facts)
+    if outcome.violations:
+        raise RuleViolationError(outcome, field=field)
+    return outcome
+
+
+def _require_edit(actor: User | None, organisation: Unit) -> None:
+    if actor is None:  # system jobs, the demo loader, commands
+        return
+    if not selectors.can_edit(actor, organisation):
+        raise PermissionDenied(f"you may not change the policy of {organisation.name}")
+
+
+def _pack(pack_id: str) -> Pack:
+    packs = builtin_packs()
+    if pack_id not in packs:
+        raise ValidationError({"pack": f"unknown policy pack {pack_id!r}; one of {', '.join(sorted(packs))}"})
+    return packs[pack_id]
+
+
+def _new_version(
+    *, actor: User | None, policy: Policy, pack: str, overrides: dict[str, Any], change: dict[str, Any], note: str
+) -> PolicyVersion:
+    number = policy.current_version + 1 if PolicyVersion.objects.filter(policy=policy).exists() else 1
+    version = PolicyVersion.objects.create(
+        policy=policy,
+        number=number,
+        pack=pack,
+        overrides=overrides,
+        change=change,
+        note=note.strip()[:200],
+        created_by=actor if actor is not None and actor.pk else None,
+        created_at=clock.now(),
+    )
+    policy.pack, policy.current_version = pack, number
+    policy.save(update_fields=["pack", "current_version"])
+    return version
+
+
+@transaction.atomic
+def policy_adopt(*, actor: User | None, organisation: Unit, pack_id: str, note: str = "") -> Policy:
+    """The organisation adopts a pack: version 1 with no overrides (or, adopting another pack, a new
+    version with the other pack and its overrides cleared)."""
+    _require_edit(actor, organisation)
+    if organisation.kind != Unit.Kind.ORGANISATION:
+        raise ValidationError(
+            {"organisation": f"{organisation.name} is a {organisation.kind}; only an organisation adopts a pack"}
+        )
+    _pack(pack_id)
+    policy = Policy.objects.select_for_update().filter(unit=organisation).first()
+    before = None
+    if policy is None:
+        policy = Policy.objects.create(unit=organisation, pack=pack_id, current_version=1, adopted_at=clock.now())
+    else:
+        if policy.pack == pack_id:
+            raise ValidationError(
+                {"pack": f"{organisation.name} already lives under {pack_id} (version {policy.current_version})"}
+            )
+        before = {"pack": policy.pack, "version": policy.current_version}
+    version = _new_version(
+        actor=actor,
+        policy=policy,
+        pack=pack_id,
+        overrides={},
+        change={"kind": "adopt", "pack": pack_id, "previous_pack": before["pack"] if before else None},
+        note=note,
+    )
+    audit.record(
+        actor=actor,
+        action="policy.policy.adopt",
+        object_type="policy",
+        object_id=policy.public_id,
+        before=before,
+        after={"organisation": organisation.public_id, "pack": pack_id, "version": version.number},
+    )
+    return policy
+
+
+def _parameter(pack: Pack, rule_id: str, name: str) -> Parameter:
+    rule = pack.rule(rule_id)
+    if rule is None:
+        raise ValidationError({"rule": f"pack {pack.id} does not declare {rule_id}"})
+    try:
+        return rule.parameter(name)
+    except KeyError:
+        raise ValidationError({"parameter": f"{rule_id} has no parameter {name!r}"}) from None
+
+
+def _change_parameter(
+    *, actor: User | None, policy: Policy, rule_id: str, name: str, value: Any, reset: bool, note: str
+) -> PolicyVersion:
+    policy = Policy.objects.select_for_update().select_related("unit").get(pk=policy.pk)
+    _require_edit(actor, policy.unit)
+    current = selectors.version_get(policy)
+    pack = _pack(current.pack)
+    parameter = _parameter(pack, rule_id, name)
+    overrides: dict[str, dict[str, Any]] = {rule: dict(values) for rule, values in (current.overrides or {}).items()}
+    rule_overrides = overrides.get(rule_id, {})
+    before_value = rule_overrides.get(name, parameter.default)
+    if reset:
+        if name not in rule_overrides:
+            raise ValidationError(
+                {"value": f"{rule_id}.{name} already has the template default {parameter.display(parameter.default)}"}
+            )
+        rule_overrides.pop(name)
+        after_value = parameter.default
+    else:
+        problem = parameter.problem(value)
+        if problem:
+            raise ValidationError({"value": f"{rule_id}.{name}: {problem}"})
+        if value == before_value:
+            raise ValidationError({"value": f"{rule_id}.{name} is already {parameter.display(value)}"})
+        if value == parameter.default:
+            rule_overrides.pop(name, None)
+        else:
+            rule_overrides[name] = value
+        after_value = value
+    if rule_overrides:
+        overrides[rule_id] = rule_overrides
+    else:
+        overrides.pop(rule_id, None)
+    kind = "reset" if reset else "override"
+    version = _new_version(
+        actor=actor,
+        policy=policy,
+        pack=current.pack,
+        overrides=overrides,
+        change={"kind": kind, "rule": rule_id, "parameter": name, "before": before_value, "after": after_value},
+        note=note,
+    )
+    audit.record(
+        actor=actor,
+        action=f"policy.parameter.{kind}",
+        object_type="policy",
+        object_id=policy.public_id,
+        before={"version": current.number, "rule": rule_id, "parameter": name, "value": before_value},
+        after={"version": version.number, "rule": rule_id, "parameter": name, "value": after_value},
+    )
+    return version
+
+
+@transaction.atomic
+def policy_parameter_override(
+    *, actor: User | None, policy: Policy, rule_id: str, parameter: str, value: Any, note: str = ""
+) -> PolicyVersion:
+    """Set a parameter to a raw value (checked against its type, choices and range): a new version."""
+    return _change_parameter(
+        actor=actor, policy=policy, rule_id=rule_id, name=parameter, value=value, reset=False, note=note
+    )
+
+
+@transaction.atomic
+def policy_parameter_reset(
+    *, actor: User | None, policy: Policy, rule_id: str, parameter: str, note: str = ""
+) -> PolicyVersion:
+    """Put a parameter back to the pack template's default: a new version."""
+    return _change_parameter(
+        actor=actor, policy=policy, rule_id=rule_id, name=parameter, value=None, reset=True, note=note
+    )
