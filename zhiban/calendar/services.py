@@ -300,7 +300,8 @@ def calendar_day_correct(*, actor: User | None, day: dt.date, kind: str, holiday
         holiday_name = cal_01.clean_name(day_kind, holiday_name)
         status = cal_01.DayStatus(day, day_kind.value, cal_01.is_working_day(day_kind), holiday_name)
         for finding in cal_01.working_day_follows_kind(status, {}):
-            errors.setdefault(finding.details["field"], f"CAL-01: {finding.message_en}")
+            field_name = {"name": "holiday_name"}.get(finding.details["field"], finding.details["field"])
+            errors.setdefault(field_name, f"CAL-01: {finding.message_en}")
     if errors:
         raise ValidationError(errors)
     row = CalendarDay.objects.select_for_update().filter(date=day).first()

@@ -59,7 +59,10 @@ class Command(BaseCommand):
             self._import(options["file"], options["year"])
 
     def _seed(self, years: list[int]) -> None:
-        report = services.calendar_seed(actor=None, years=years)
+        self.print_report(services.calendar_seed(actor=None, years=years))
+
+    def print_report(self, report: services.SeedReport) -> None:
+        """Each year's outcome and every disagreement between the libraries."""
         for result in report.years:
             if result.skipped:
                 self.stdout.write(f"{result.year}: kept ({result.skipped})")
