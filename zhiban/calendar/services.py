@@ -12,13 +12,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhiban.accounts.models import AdminRole, User
 from zhiban.calendar import sources
 from zhiban.calendar.importing import ArrangementInvalid, read_arrangement
 from zhiban.calendar.models import CalendarDay, CalendarYear, SeasonSetting, Source
 from zhiban.core import audit, clock
+from zhiban.core.dates import is_chinese
 from zhiban.org.models import Unit
+from zhiban.policy.findings import Finding
 from zhiban.policy.rules import cal_01, cal_03
 from zhiban.policy.rules.cal_01 import DayKind
 
@@ -36,6 +39,11 @@ def _require_administrator(actor: User | None) -> None:
         return
     if not is_calendar_administrator(actor):
         raise PermissionDenied("only a system administrator may change the calendar")
+
+
+def _finding_text(finding: Finding) -> str:
+    """A rule's finding as a form error, citing the rule, in the reader's language."""
+    return f"{finding.rule_id}: {finding.message_zh if is_chinese() else finding.message_en}"
 
 
 def _days_of(year: int) -> list[dt.date]:
@@ -289,27 +297,35 @@ def calendar_day_correct(*, actor: User | None, day: dt.date, kind: str, holiday
     reason = reason.strip()
     errors: dict[str, str] = {}
     if not reason:
-        errors["reason"] = "a correction needs a reason"
+        errors["reason"] = _("A correction needs a reason.")
     elif len(reason) > 200:
-        errors["reason"] = "the reason is longer than 200 characters"
+        errors["reason"] = _("The reason is longer than 200 characters.")
     try:
         day_kind = DayKind(kind)
     except ValueError:
-        errors["kind"] = f"unknown kind {kind!r}; one of {', '.join(k.value for k in DayKind)}"
+        errors["kind"] = _("Unknown kind %(kind)s; one of %(kinds)s.") % {
+            "kind": repr(kind),
+            "kinds": ", ".join(k.value for k in DayKind),
+        }
     else:
         holiday_name = cal_01.clean_name(day_kind, holiday_name)
         status = cal_01.DayStatus(day, day_kind.value, cal_01.is_working_day(day_kind), holiday_name)
         for finding in cal_01.working_day_follows_kind(status, {}):
             field_name = {"name": "holiday_name"}.get(finding.details["field"], finding.details["field"])
-            errors.setdefault(field_name, f"CAL-01: {finding.message_en}")
+            errors.setdefault(field_name, _finding_text(finding))
     if errors:
         raise ValidationError(errors)
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
-        raise ValidationError({"date": f"{day} is not in the calendar yet: seed or import {day.year} first"})
+        raise ValidationError(
+            {
+                "date": _("%(day)s is not in the calendar yet: seed or import %(year)s first.")
+                % {"day": day, "year": day.year}
+            }
+        )
     before = _day_summary(row)
     if (row.kind, row.holiday_name) == (day_kind.value, holiday_name):
-        raise ValidationError({"kind": f"{day} is already {day_kind.value} {holiday_name}".strip()})
+        raise ValidationError({"kind": _("%(day)s already has this kind and holiday.") % {"day": day}})
     row.kind = day_kind.value
     row.holiday_name = holiday_name
     row.is_working_day = cal_01.is_working_day(day_kind)
@@ -341,7 +357,7 @@ def season_setting_update(*, actor: User | None, unit: Unit, summer_starts: str,
     if findings:
         errors: dict[str, list[str]] = {}
         for finding in findings:
-            errors.setdefault(finding.details["field"], []).append(f"CAL-03: {finding.message_en}")
+            errors.setdefault(finding.details["field"], []).append(_finding_text(finding))
         raise ValidationError(errors)
     summer = cal_03.MonthDay.parse(summer_starts)
     winter = cal_03.MonthDay.parse(winter_starts)
@@ -353,7 +369,7 @@ def season_setting_update(*, actor: User | None, unit: Unit, summer_starts: str,
     )
     after = {"summer_starts": str(summer), "winter_starts": str(winter)}
     if before == after:
-        raise ValidationError({"summer_starts": "the season dates are already these"})
+        raise ValidationError({"summer_starts": _("The season dates are already these.")})
     if setting is None:
         setting = SeasonSetting(unit=unit)
     setting.summer_starts_month, setting.summer_starts_day = summer.month, summer.day

@@ -72,9 +72,7 @@ def test_cal_01_bad_row_is_refused_naming_row_and_column(row: tuple[str, str, st
 
 
 def test_cal_01_year_limits_first_and_last_day_are_inside() -> None:
-    facts = arrangement(
-        2026, ("2026-01-01", "statutory_holiday", "元旦"), ("2026-12-31", "in_lieu_rest", "元旦")
-    )
+    facts = arrangement(2026, ("2026-01-01", "statutory_holiday", "元旦"), ("2026-12-31", "in_lieu_rest", "元旦"))
     assert cal_01.official_arrangement_valid(facts, {}) == []
 
 

@@ -6,15 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
+from zhiban.accounts.models import User
 from zhiban.calendar import selectors, services
 from zhiban.calendar.models import SeasonSetting
 from zhiban.calendar.tests.conftest import client_for, snapshot
 from zhiban.core.models import AuditEvent
 from zhiban.policy.findings import Severity
 from zhiban.policy.rules import cal_03
-from zhiban.policy.rules.cal_03 import MonthDay, Season, SeasonDates, SeasonalShift
+from zhiban.policy.rules.cal_03 import MonthDay, Season, SeasonalShift, SeasonDates
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -94,7 +96,12 @@ def test_cal_03_shift_keeps_its_season_times() -> None:
     assert cal_03.shift_matches_season(ok, P5_PARAMS) == []
     late = SeasonalShift(dt.date(2026, 10, 1), "holiday_day", *summer_times)
     (finding,) = cal_03.shift_matches_season(late, P5_PARAMS)
-    assert finding.details == {"date": "2026-10-01", "season": "winter", "expected": "08:00–19:00", "got": "08:00–20:00"}
+    assert finding.details == {
+        "date": "2026-10-01",
+        "season": "winter",
+        "expected": "08:00–19:00",
+        "got": "08:00–20:00",
+    }
     not_seasonal = SeasonalShift(dt.date(2026, 10, 1), "after_hours", dt.time(17, 0), dt.time(8, 0))
     assert cal_03.shift_matches_season(not_seasonal, P5_PARAMS) == []
 
@@ -117,7 +124,9 @@ def test_cal_03_unit_uses_nearest_setting_else_default(org_tree: dict) -> None:
     assert selectors.season_on(unit=org_tree["station_b"], day=dt.date(2026, 4, 1)) is Season.WINTER
 
 
-def test_cal_03_season_edit_by_system_administrator_is_audited(org_tree: dict, sysadmin, admin_client) -> None:  # type: ignore[no-untyped-def]
+def test_cal_03_season_edit_by_system_administrator_is_audited(
+    org_tree: dict, sysadmin: User, admin_client: Client
+) -> None:
     org = org_tree["org"]
     url = reverse("calendar:season_edit", args=[org.public_id])
     assert admin_client.get(url).status_code == 200
@@ -135,7 +144,7 @@ def test_cal_03_season_edit_by_system_administrator_is_audited(org_tree: dict, s
     assert second.summary["after"] == {"summer_starts": "05-01", "winter_starts": "10-08"}
 
 
-def test_cal_03_invalid_season_dates_write_nothing(org_tree: dict, admin_client) -> None:  # type: ignore[no-untyped-def]
+def test_cal_03_invalid_season_dates_write_nothing(org_tree: dict, admin_client: Client) -> None:
     url = reverse("calendar:season_edit", args=[org_tree["org"].public_id])
     before = snapshot()
     response = admin_client.post(url, {"summer_starts": "02-29", "winter_starts": "10-01"})

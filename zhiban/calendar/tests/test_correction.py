@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from zhiban.accounts.models import AdminRole
+from zhiban.accounts.models import AdminRole, User
 from zhiban.calendar import services
 from zhiban.calendar.models import CalendarDay, Kind, Source
 from zhiban.calendar.tests.conftest import snapshot
@@ -15,7 +15,7 @@ from zhiban.org.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_cal_01_correction_is_audited_with_before_and_after(seeded: object, sysadmin) -> None:  # type: ignore[no-untyped-def]
+def test_cal_01_correction_is_audited_with_before_and_after(seeded: object, sysadmin: User) -> None:
     row = services.calendar_day_correct(
         actor=sysadmin, day=dt.date(2026, 12, 31), kind="in_lieu_rest", holiday_name="元旦", reason="市政府通知"
     )

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from zhiban.accounts.models import User
 from zhiban.calendar import services
 from zhiban.calendar.importing import ArrangementInvalid
 from zhiban.calendar.models import CalendarDay, CalendarYear, Kind, Source
@@ -68,13 +69,15 @@ def test_cal_01_import_replaces_the_provisional_year(seeded: object) -> None:
     assert day("2026-10-01").source == Source.CHINESECALENDAR
 
 
-def test_cal_01_import_is_audited_with_before_and_after(seeded: object, sysadmin) -> None:  # type: ignore[no-untyped-def]
+def test_cal_01_import_is_audited_with_before_and_after(seeded: object, sysadmin: User) -> None:
     services.calendar_year_import(actor=sysadmin, data=GOOD_2027.encode(), filename="2027.csv")
     (event,) = AuditEvent.objects.filter(action="calendar.year.import")
     assert event.actor == sysadmin
     assert event.object_id == "2027"
     assert event.summary["before"]["provisional"] is True
-    assert {"date": "2027-10-01", "kind": "statutory_holiday", "name": "国庆节"} in event.summary["before"]["special_days"]
+    assert {"date": "2027-10-01", "kind": "statutory_holiday", "name": "国庆节"} in event.summary["before"][
+        "special_days"
+    ]
     assert event.summary["after"]["provisional"] is False
     assert len(event.summary["after"]["special_days"]) == 19
     assert event.summary["filename"] == "2027.csv"
@@ -96,11 +99,11 @@ def test_cal_01_import_into_a_year_never_seeded(db: None) -> None:
 
 BAD_FILES = [
     pytest.param(b"", "row 1: the file is empty", id="empty"),
-    pytest.param("日期,类别\n2027-01-01,statutory_holiday\n".encode(), "row 1: the first row must be the header", id="header"),
-    pytest.param(b"2027-01-01,statutory_holiday,New Year\n", "row 1: the first row must be the header", id="no-header"),
     pytest.param(
-        "date,kind,name\n2027-01-01,statutory_holiday\n".encode(), "row 2: expected 3 columns", id="two-columns"
+        "日期,类别\n2027-01-01,statutory_holiday\n".encode(), "row 1: the first row must be the header", id="header"
     ),
+    pytest.param(b"2027-01-01,statutory_holiday,New Year\n", "row 1: the first row must be the header", id="no-header"),
+    pytest.param(b"date,kind,name\n2027-01-01,statutory_holiday\n", "row 2: expected 3 columns", id="two-columns"),
     pytest.param(
         "date,kind,name\n2027-01-01,statutory_holiday,元旦,x\n".encode(), "row 2: expected 3 columns", id="four-columns"
     ),
@@ -179,7 +182,7 @@ def test_import_command_good_and_bad_file(seeded: object, tmp_path: Path) -> Non
     bad = tmp_path / "bad.csv"
     bad.write_text("date,kind,name\n2027-10-08,makeup_workday,国庆节\n", encoding="utf-8")
     before = snapshot()
-    with pytest.raises(CommandError, match="must be a Saturday or Sunday|只能是星期六或星期日"):
+    with pytest.raises(CommandError, match=r"must be a Saturday or Sunday|只能是星期六或星期日"):
         call_command("calendar", "import", str(bad))
     with pytest.raises(CommandError, match="cannot read"):
         call_command("calendar", "import", str(tmp_path / "missing.csv"))
