@@ -17,7 +17,7 @@ from zhiban.org.api import router as org_router
 class BearerToken(HttpBearer):
     """`Authorization: Bearer zb_…` — a personal access token."""
 
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str):
         user = access_token_authenticate(token)
         if user is None:
             return None

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.csp import CSP  # type: ignore[attr-defined]
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhiban.core.context_processors.navigation",
+                "zhiban.notify.context_processors.inbox",
             ],
         },
     }
@@ -177,6 +178,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Without collectstatic (make run, tests) whitenoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = not env_bool("ZHIBAN_MANIFEST_STATIC", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
@@ -200,9 +204,15 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhiban@localhost")
 
-# The worker: how often it polls, how often it checkpoints the audit chain.
+# The worker: polling, retries, reclaiming a dead worker's claims, checkpointing the audit chain.
 WORKER_POLL_SECONDS = float(os.environ.get("ZHIBAN_WORKER_POLL", "2"))
+WORKER_STALE_SECONDS = int(os.environ.get("ZHIBAN_WORKER_STALE_SECONDS", "600"))
+WORKER_RETRY_BASE_SECONDS = int(os.environ.get("ZHIBAN_WORKER_RETRY_BASE_SECONDS", "30"))
+WORKER_RETRY_MAX_SECONDS = int(os.environ.get("ZHIBAN_WORKER_RETRY_MAX_SECONDS", "3600"))
+AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ZHIBAN_AUDIT_CHECKPOINT_MINUTES", "15"))
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ZHIBAN_NOTIFY_MAX_ATTEMPTS", "5"))
+# Absolute links in e-mails, e.g. https://zhiban.example.gov.cn
+ZHIBAN_BASE_URL = os.environ.get("ZHIBAN_BASE_URL", "")
 
 ZHIBAN_VERBOSE_NAME = _("zhiban duty office")
 
