@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.management import get_commands
+from django.utils import translation
 from psycopg import sql
 
 pytestmark = pytest.mark.postgres
@@ -161,6 +162,8 @@ def stop(process: Process) -> int | None:
 
 def test_production_mode_serves_pages_static_files_and_api(production_env: dict[str, str], tmp_path: Path) -> None:
     env = production_env
+    with translation.override("zh-hans"):
+        log_in_label = translation.gettext("Log in")
     zhiban(env, "migrate", "--noinput")
     zhiban(env, "collectstatic", "--noinput")
     assert (tmp_path / "static" / "staticfiles.json").exists()
@@ -196,6 +199,8 @@ def test_production_mode_serves_pages_static_files_and_api(production_env: dict[
         assert status == 200, page
         assert '<html lang="zh-CN">' in page
         assert "值班" in page
+        assert log_in_label != "Log in"
+        assert log_in_label in page
         csp = headers.get("Content-Security-Policy", "")
         nonce = re.search(r"'nonce-([^']+)'", csp)
         assert nonce, f"no nonce in the CSP header {csp!r}"
