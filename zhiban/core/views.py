@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "person": org_selectors.person_for_user(user),
         "roles": org_selectors.roles_for_user(user),
         "managed_units": org_selectors.unit_list(user=user, action="manage")[:20],
-        "modules": [m for m in MODULES if m.slug != "board"],
+        "modules": [m for m in MODULES if m.slug not in ("board", "audit")],
     }
     return render(request, "core/home.html", context)
 

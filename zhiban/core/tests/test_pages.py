@@ -77,3 +77,15 @@ def test_audit_verify_command_exit_status(tmp_path) -> None:
     AuditChainHead.objects.filter(id=1).update(sequence=5)
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("audit", "verify")
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(org_tree: dict) -> None:
+    client = Client()
+    client.force_login(org_tree["staff_a"].user)
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-CN">' in page
+    assert "值日牌" in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Duty board" in page
