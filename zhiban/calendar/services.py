@@ -121,8 +121,12 @@ def _seed_year(
     year: int, primary: sources.YearReader, reference: sources.YearReader, now: dt.datetime
 ) -> YearSeedResult:
     result = YearSeedResult(year=year)
-    calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
-    if calendar_year is not None and calendar_year.source == Source.OFFICIAL_IMPORT:
+    # Creating the year row first makes it the lock concurrent seeds and imports of the year queue on.
+    calendar_year, created = CalendarYear.objects.get_or_create(
+        year=year, defaults={"provisional": True, "source": Source.HOLIDAYS, "updated_at": now}
+    )
+    calendar_year = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if calendar_year.source == Source.OFFICIAL_IMPORT:
         result.skipped = f"official arrangement imported {calendar_year.imported_at:%Y-%m-%d}"
         result.source = calendar_year.source
         return result
@@ -161,12 +165,7 @@ def _seed_year(
     CalendarDay.objects.bulk_update(to_update, [*SEEDED_FIELDS, "updated_at"])
     result.created, result.updated = len(to_create), len(to_update)
     note = _year_note(result)
-    if calendar_year is None:
-        CalendarYear.objects.create(
-            year=year, provisional=result.provisional, source=result.source, note=note, updated_at=now
-        )
-        result.year_changed = True
-    elif (calendar_year.provisional, calendar_year.source, calendar_year.note) != (
+    if created or (calendar_year.provisional, calendar_year.source, calendar_year.note) != (
         result.provisional,
         result.source,
         note,
