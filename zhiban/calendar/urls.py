@@ -1,3 +1,5 @@
+"""The calendar pages under /calendar/."""
+
 from django.urls import path
 
 from zhiban.calendar import views
