@@ -22,13 +22,6 @@ from zhiban.policy.registry import Registry, registry
 VERSION_LABEL = Text("策略版本", "policy version")
 
 
-class _Shown(dict[str, str]):
-    """Parameter values for title placeholders; an unknown name stays as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 @dataclass(frozen=True)
 class ResolvedPolicy:
     """A pack with an organisation's overrides at one version — all the engine needs of a live policy.
@@ -60,10 +53,7 @@ class ResolvedPolicy:
 
     def title(self, rule_id: str) -> Text:
         """The rule's title with its parameters filled in (`换班每人每月不得超过2次`)."""
-        rule = self._rule(rule_id)
-        raw = self.raw_parameters(rule_id)
-        shown = _Shown({p.name: p.display(raw[p.name]) for p in rule.parameters})
-        return Text(rule.title.zh.format_map(shown), rule.title.en.format_map(shown))
+        return self._rule(rule_id).title_with(self.raw_parameters(rule_id))
 
     def citation(self, rule_id: str) -> RuleCitation:
         rule = self._rule(rule_id)

@@ -36,6 +36,13 @@ class PackError(Exception):
         self.problems = problems
 
 
+class _Shown(dict[str, str]):
+    """Parameter values for title placeholders; an unknown name stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A configurable value of a rule; `default` and the bounds are raw values (see `parameters`)."""
@@ -114,6 +121,11 @@ class Rule:
 
     def defaults(self) -> dict[str, Any]:
         return {parameter.name: parameter.default for parameter in self.parameters}
+
+    def title_with(self, values: Mapping[str, Any]) -> Text:
+        """The title with its `{parameter}` placeholders filled from raw values (`换班每人每月不得超过2次`)."""
+        shown = _Shown({p.name: p.display(values.get(p.name, p.default)) for p in self.parameters})
+        return Text(self.title.zh.format_map(shown), self.title.en.format_map(shown))
 
 
 @dataclass(frozen=True)

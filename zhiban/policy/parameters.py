@@ -100,7 +100,7 @@ def display(ptype: str, value: Any) -> str:
     if ptype == "bool":
         return "true" if value else "false"
     if ptype == "list[str]":
-        return ", ".join(value)
+        return ", ".join(value) if value else "—"
     return str(value)
 
 

@@ -20,3 +20,35 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= count, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def live(org_tree):  # type: ignore[no-untyped-def]
+    """org_tree's organisation living under `bureau`, a secretariat at the organisation, a system
+    administrator, and a second organisation (under `maintenance`) with its own department head."""
+    from zhiban.accounts.models import AdminRole
+    from zhiban.org.models import Role
+    from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UnitFactory, UserFactory
+    from zhiban.policy import services
+
+    org = org_tree["org"]
+    secretary = PersonFactory(name="secretary", unit=org, user=UserFactory(username="secretary"))
+    RoleAssignmentFactory(person=secretary, role=Role.SECRETARIAT, unit=org)
+    admin = UserFactory(username="sysadmin", admin_role=AdminRole.SYSTEM)
+    auditor = UserFactory(username="auditor", admin_role=AdminRole.AUDIT)
+    policy = services.policy_adopt(actor=None, organisation=org, pack_id="bureau")
+    other_org = UnitFactory(name="外省公司", kind="organisation")
+    other_dept = UnitFactory(name="维护部", parent=other_org)
+    other_head = PersonFactory(name="other_head", unit=other_dept, user=UserFactory(username="other_head"))
+    RoleAssignmentFactory(person=other_head, role=Role.DEPARTMENT_HEAD, unit=other_dept)
+    other_policy = services.policy_adopt(actor=None, organisation=other_org, pack_id="maintenance")
+    return {
+        **org_tree,
+        "policy": policy,
+        "secretary": secretary,
+        "admin": admin,
+        "auditor": auditor,
+        "other_org": other_org,
+        "other_head": other_head,
+        "other_policy": other_policy,
+    }
