@@ -12,6 +12,7 @@ from zhiban.accounts.services import access_token_authenticate
 from zhiban.calendar.api import router as calendar_router
 from zhiban.notify.api import router as notify_router
 from zhiban.org.api import router as org_router
+from zhiban.policy.api import router as policy_router
 
 
 class BearerToken(HttpBearer):
@@ -37,3 +38,4 @@ api = NinjaAPI(
 api.add_router("/v1/", org_router)
 api.add_router("/v1/", calendar_router)
 api.add_router("/v1/inbox", notify_router)
+api.add_router("/v1/", policy_router)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("org/", include("zhiban.org.urls")),
     path("calendar/", include("zhiban.calendar.urls")),
     path("inbox/", include("zhiban.notify.urls")),
+    path("policy/", include("zhiban.policy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
