@@ -195,3 +195,12 @@ def test_token_command_prints_a_working_token(capsys: pytest.CaptureFixture[str]
 
 def test_user_model_is_ours() -> None:
     assert User._meta.label == "accounts.User"
+
+
+def test_one_persons_lockout_does_not_lock_colleagues_at_the_same_address() -> None:
+    UserFactory.create(username="wang")
+    UserFactory.create(username="li")
+    for _ in range(5):
+        login(Client(), "wang", "wrong")
+    assert login(Client(), "wang").status_code == 429
+    assert login(Client(), "li").status_code == 302
