@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,11 +36,12 @@ def _require_administrator(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _add_errors(form: object, error: ValidationError) -> None:
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's errors on the form's fields (or the form itself for the others)."""
     for field, problems in error.message_dict.items():
-        target = field if field in form.fields else None  # type: ignore[attr-defined]
+        target = field if field in form.fields else None
         for problem in problems:
-            form.add_error(target, problem)  # type: ignore[attr-defined]
+            form.add_error(target, problem)
 
 
 @login_required

@@ -40,8 +40,10 @@ def test_anonymous_is_sent_to_login(seeded: object, url_name: str, args: list) -
 def test_anonymous_cannot_edit_seasons(org_tree: dict) -> None:
     url = reverse("calendar:season_edit", args=[org_tree["org"].public_id])
     before = snapshot()
+    assert Client().get(url).status_code == 302
     response = Client().post(url, {"summer_starts": "06-01", "winter_starts": "10-01"})
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
     assert snapshot() == before
 
 

@@ -52,10 +52,6 @@ class MonthDay:
             raise ValueError(f"{text!r} is not a month and day (MM-DD)")
         return cls(int(match.group(1)), int(match.group(2)))
 
-    @classmethod
-    def of(cls, day: dt.date) -> tuple[int, int]:
-        return (day.month, day.day)
-
     def __str__(self) -> str:
         return f"{self.month:02d}-{self.day:02d}"
 
@@ -103,7 +99,7 @@ P5_NIGHT_SHIFT = {
 
 def season_on(day: dt.date, dates: SeasonDates = DEFAULT_SEASON_DATES) -> Season:
     """The season a date falls in."""
-    today = MonthDay.of(day)
+    today = (day.month, day.day)
     summer = (dates.summer_starts.month, dates.summer_starts.day)
     winter = (dates.winter_starts.month, dates.winter_starts.day)
     # When summer starts later in the year than winter, it runs over New Year.
