@@ -264,7 +264,7 @@ class _Reader:
         return Rule(
             id=rule_id,
             title=title,
-            status=status,
+            status="implemented" if status == "implemented" else "planned",
             citation=self.citation(where, raw.get("citation"), pack_sources),
             parameters=params,
             checks=self.checks(where, raw.get("checks")),
@@ -390,7 +390,7 @@ class _Reader:
                     f"expected one of {[s.value for s in Severity]}, got {parameters.shown(severity)}",
                 )
                 severity = Severity.RECORD
-            found.append(Check(name=name, severity=Severity(severity), description=self.text(item, spec)))
+            found.append(Check(name=name, severity=Severity(str(severity)), description=self.text(item, spec)))
         return tuple(found)
 
 

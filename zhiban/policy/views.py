@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,11 +48,11 @@ def _add_errors(form: ParameterForm | AdoptForm, error: ValidationError) -> None
             form.add_error(field if field in form.fields else None, problem)
 
 
-def _adopt_form(user: User, data: object = None) -> AdoptForm | None:
+def _adopt_form(user: User, data: QueryDict | None = None) -> AdoptForm | None:
     organisations = [(unit.public_id, unit.name) for unit in selectors.organisations_without_policy(user=user)]
     if not organisations:
         return None
-    return AdoptForm(data, organisations=organisations)  # type: ignore[arg-type]
+    return AdoptForm(data, organisations=organisations)
 
 
 def _pack_list_context(user: User, adopt_form: AdoptForm | None) -> dict[str, object]:
@@ -65,10 +65,10 @@ def _pack_list_context(user: User, adopt_form: AdoptForm | None) -> dict[str, ob
             "kind": catalogue().organisation_kinds[pack.organisation_kind].get(language),
             "sources": [(source, catalogue().sources[source].get(language)) for source in pack.sources],
         }
-        for pack in builtin_packs().values()
+        for pack in sorted(builtin_packs().values(), key=lambda pack: pack.id)
     ]
     return {
-        "packs": sorted(packs, key=lambda row: row["pack"].id),
+        "packs": packs,
         "policies": selectors.policy_list(user=user),
         "adopt_form": adopt_form,
     }

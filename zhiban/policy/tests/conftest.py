@@ -2,6 +2,7 @@
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
 
 
 @pytest.fixture
-def live(org_tree):  # type: ignore[no-untyped-def]
+def live(org_tree: dict[str, Any]) -> dict[str, Any]:
     """org_tree's organisation living under `bureau`, a secretariat at the organisation, a system
     administrator, and a second organisation (under `maintenance`) with its own department head."""
     from zhiban.accounts.models import AdminRole
@@ -32,15 +33,17 @@ def live(org_tree):  # type: ignore[no-untyped-def]
     from zhiban.policy import services
 
     org = org_tree["org"]
-    secretary = PersonFactory(name="secretary", unit=org, user=UserFactory(username="secretary"))
-    RoleAssignmentFactory(person=secretary, role=Role.SECRETARIAT, unit=org)
-    admin = UserFactory(username="sysadmin", admin_role=AdminRole.SYSTEM)
-    auditor = UserFactory(username="auditor", admin_role=AdminRole.AUDIT)
+    secretary = PersonFactory.create(name="secretary", unit=org, user=UserFactory.create(username="secretary"))
+    RoleAssignmentFactory.create(person=secretary, role=Role.SECRETARIAT, unit=org)
+    admin = UserFactory.create(username="sysadmin", admin_role=AdminRole.SYSTEM)
+    auditor = UserFactory.create(username="auditor", admin_role=AdminRole.AUDIT)
     policy = services.policy_adopt(actor=None, organisation=org, pack_id="bureau")
-    other_org = UnitFactory(name="外省公司", kind="organisation")
-    other_dept = UnitFactory(name="维护部", parent=other_org)
-    other_head = PersonFactory(name="other_head", unit=other_dept, user=UserFactory(username="other_head"))
-    RoleAssignmentFactory(person=other_head, role=Role.DEPARTMENT_HEAD, unit=other_dept)
+    other_org = UnitFactory.create(name="外省公司", kind="organisation")
+    other_dept = UnitFactory.create(name="维护部", parent=other_org)
+    other_head = PersonFactory.create(
+        name="other_head", unit=other_dept, user=UserFactory.create(username="other_head")
+    )
+    RoleAssignmentFactory.create(person=other_head, role=Role.DEPARTMENT_HEAD, unit=other_dept)
     other_policy = services.policy_adopt(actor=None, organisation=other_org, pack_id="maintenance")
     return {
         **org_tree,

@@ -22,7 +22,7 @@ def state() -> tuple[int, int, int]:
 
 
 def test_adopt_makes_version_one_and_one_audit_event() -> None:
-    org = UnitFactory(name="新单位", kind="organisation")
+    org = UnitFactory.create(name="新单位", kind="organisation")
     before = AuditEvent.objects.count()
     policy = services.policy_adopt(actor=None, organisation=org, pack_id="service-center", note="成立")
     assert (policy.pack, policy.current_version) == ("service-center", 1)
@@ -39,7 +39,7 @@ def test_adopt_refuses_a_department_an_unknown_pack_and_the_same_pack_twice(live
     with pytest.raises(ValidationError, match="only an organisation adopts a pack"):
         services.policy_adopt(actor=None, organisation=live["dept_a"], pack_id="bureau")
     with pytest.raises(ValidationError, match="unknown policy pack 'army'"):
-        services.policy_adopt(actor=None, organisation=UnitFactory(kind="organisation"), pack_id="army")
+        services.policy_adopt(actor=None, organisation=UnitFactory.create(kind="organisation"), pack_id="army")
     with pytest.raises(ValidationError, match="already lives under bureau"):
         services.policy_adopt(actor=None, organisation=live["org"], pack_id="bureau")
     assert state()[1:] == before[1:]
@@ -171,7 +171,7 @@ def test_the_policy_of_a_station_is_its_organisations(live: dict) -> None:
     assert selectors.policy_for_unit(live["station_a"]) == live["policy"]
     assert selectors.policy_for_unit(live["org"]) == live["policy"]
     assert selectors.policy_for_unit(None) is None
-    assert selectors.policy_for_unit(UnitFactory(kind="organisation")) is None
+    assert selectors.policy_for_unit(UnitFactory.create(kind="organisation")) is None
 
 
 def test_org_03_enforce_refuses_an_outsider_citing_the_live_version(live: dict) -> None:
@@ -219,7 +219,7 @@ def test_org_01_enforce_in_english(live: dict) -> None:
 
 
 def test_without_a_live_policy_nothing_is_evaluated() -> None:
-    lonely = UnitFactory(name="无制度单位", kind="organisation")
+    lonely = UnitFactory.create(name="无制度单位", kind="organisation")
     assert services.enforce(unit=lonely, rule_ids=["ORG-03"], facts=GUARD).not_declared == ("ORG-03",)
     assert services.evaluate(unit=None, rule_ids=["ORG-03"], facts=GUARD).ok
 

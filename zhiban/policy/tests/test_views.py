@@ -178,7 +178,7 @@ def test_compare_shows_the_differences_between_two_versions(live: dict) -> None:
 def test_adopt_form_only_for_who_may_adopt(live: dict) -> None:
     from zhiban.org.tests.factories import UnitFactory
 
-    new_org = UnitFactory(name="新机关", kind="organisation")
+    new_org = UnitFactory.create(name="新机关", kind="organisation")
     staff_page = client_for(live["staff_a"]).get(reverse("policy:pack_list")).content.decode()
     assert "policy/live/adopt/" not in staff_page
     before = state()

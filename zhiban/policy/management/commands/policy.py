@@ -67,7 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(f"sources: {', '.join(f'{s} {catalogue().sources[s].zh}' for s in pack.sources)}")
         for rule in pack.rules:
             self.stdout.write("")
-            self.stdout.write(f"{rule.id} [{rule.status}] {rule.title.zh} — {rule.title.en}")
+            title = rule.title_with(rule.defaults())
+            self.stdout.write(f"{rule.id} [{rule.status}] {title.zh} — {title.en}")
             where = "default" if rule.citation.is_default else rule.citation.reference
             self.stdout.write(f"  citation: {where}: {rule.citation.text.zh}")
             for parameter in rule.parameters:
