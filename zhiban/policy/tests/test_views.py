@@ -76,10 +76,12 @@ def test_pack_detail_in_chinese_and_english(live: dict) -> None:
     assert "客服部换班制度 三" in page
     assert "每人每月换班不得超过2次。" in page
     assert "强制" in page
+    assert "<th>参数</th>" in page
     client.post(reverse("set_language"), {"language": "en", "next": url})
     english = client.get(url).content.decode()
     assert "SWAP-02 At most 2 swaps per person per month" in english
     assert "No one may swap more than twice a month." in english
+    assert "<th>Parameter</th>" in english
     assert client.get(reverse("policy:pack_detail", args=["army"])).status_code == 404
 
 
