@@ -134,6 +134,13 @@ def effective_seasons(unit: Unit, settings: dict[int, SeasonSetting] | None = No
     return EffectiveSeasons(unit=unit, dates=cal_03.DEFAULT_SEASON_DATES, set_at=None)
 
 
+def season_dates_set_for(unit: Unit) -> cal_03.SeasonDates | None:
+    """The dates set for the unit or an ancestor, or None so the pack's parameters apply
+    (what `cal_03.SeasonalShift.seasons` expects)."""
+    effective = effective_seasons(unit)
+    return None if effective.is_default else effective.dates
+
+
 def season_on(*, unit: Unit, day: dt.date) -> cal_03.Season:
     """The season of a date for a unit."""
     return cal_03.season_on(day, effective_seasons(unit).dates)

@@ -106,17 +106,31 @@ def test_cal_03_shift_keeps_its_season_times() -> None:
     assert cal_03.shift_matches_season(not_seasonal, P5_PARAMS) == []
 
 
+def test_cal_03_season_dates_unit_setting_then_pack_parameter_then_default() -> None:
+    winter_times = (dt.time(8, 0), dt.time(19, 0))
+    first_of_october = SeasonalShift(dt.date(2026, 10, 1), "holiday_day", *winter_times)
+    assert cal_03.shift_matches_season(first_of_october, P5_PARAMS) == []  # default: winter from 10-01
+    pack = {**P5_PARAMS, "summer_starts": "05-01", "winter_starts": "10-02"}
+    (finding,) = cal_03.shift_matches_season(first_of_october, pack)  # the pack: still summer on 10-01
+    assert finding.details["season"] == "summer"
+    unit_setting = SeasonDates(summer_starts=MonthDay(5, 1), winter_starts=MonthDay(9, 15))
+    own = SeasonalShift(dt.date(2026, 10, 1), "holiday_day", *winter_times, seasons=unit_setting)
+    assert cal_03.shift_matches_season(own, pack) == []  # the unit's own dates win
+
+
 # ------------------------------------------------------------------------------------ per organisation
 
 
 def test_cal_03_unit_uses_nearest_setting_else_default(org_tree: dict) -> None:
     station = org_tree["station_a"]
     assert selectors.effective_seasons(station).is_default
+    assert selectors.season_dates_set_for(station) is None
     assert selectors.season_on(unit=station, day=dt.date(2026, 5, 1)) is Season.SUMMER
     services.season_setting_update(actor=None, unit=org_tree["org"], summer_starts="05-15", winter_starts="10-01")
     effective = selectors.effective_seasons(station)
     assert effective.inherited
     assert effective.set_at == org_tree["org"]
+    assert selectors.season_dates_set_for(station) == SeasonDates(MonthDay(5, 15), MonthDay(10, 1))
     assert selectors.season_on(unit=station, day=dt.date(2026, 5, 14)) is Season.WINTER
     assert selectors.season_on(unit=station, day=dt.date(2026, 5, 15)) is Season.SUMMER
     services.season_setting_update(actor=None, unit=org_tree["dept_a"], summer_starts="04-01", winter_starts="11-01")

@@ -170,7 +170,14 @@ class SeasonalShift:
     shift_kind: str
     start: dt.time
     end: dt.time
-    seasons: SeasonDates = DEFAULT_SEASON_DATES
+    seasons: SeasonDates | None = None  # the unit's own setting; None: the pack's, else the default
+
+
+def season_dates_from(params: Mapping[str, Any]) -> SeasonDates:
+    """The pack's `summer_starts` / `winter_starts` parameters (`MM-DD`), else the default."""
+    if "summer_starts" not in params or "winter_starts" not in params:
+        return DEFAULT_SEASON_DATES
+    return SeasonDates(MonthDay.parse(params["summer_starts"]), MonthDay.parse(params["winter_starts"]))
 
 
 def shift_matches_season(facts: SeasonalShift, params: Mapping[str, Any]) -> list[Finding]:
@@ -178,8 +185,10 @@ def shift_matches_season(facts: SeasonalShift, params: Mapping[str, Any]) -> lis
 
     Parameters: `<shift_kind>_<season>_start` and `..._end` as times, e.g. `holiday_day_summer_end`
     = 20:00 and `holiday_day_winter_end` = 19:00 (P5). A kind without parameters is not seasonal.
+    The season dates are the unit's setting when the facts carry one, else the pack's
+    `summer_starts` / `winter_starts`, else the default.
     """
-    season = season_on(facts.day, facts.seasons)
+    season = season_on(facts.day, facts.seasons or season_dates_from(params))
     prefix = f"{facts.shift_kind}_{season.value}"
     expected_start = params.get(f"{prefix}_start")
     expected_end = params.get(f"{prefix}_end")
