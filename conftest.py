@@ -1,6 +1,7 @@
 """Test settings shared by every test: a fixed audit key and a private checkpoint file."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ def _audit_settings(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def org_tree(db):  # type: ignore[no-untyped-def]
+def org_tree(db: None) -> dict[str, Any]:
     """An organisation with two departments, each with a station, and people with roles.
 
     Returns a dict of the objects by name; used by authorization tests across modules.
@@ -27,7 +28,7 @@ def org_tree(db):  # type: ignore[no-untyped-def]
     station_a = UnitFactory.create(name="一站", kind="station", parent=dept_a)
     station_b = UnitFactory.create(name="二站", kind="station", parent=dept_b)
 
-    def person(name: str, unit, role: str | None = None):  # type: ignore[no-untyped-def]
+    def person(name: str, unit: Any, role: str | None = None) -> Any:
         user = UserFactory.create(username=name)
         p = PersonFactory.create(name=name, unit=unit, user=user)
         if role:

@@ -14,7 +14,7 @@ from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory
 pytestmark = pytest.mark.django_db
 
 
-def add_people(unit, n: int) -> None:  # type: ignore[no-untyped-def]
+def add_people(unit, n: int) -> None:
     for _ in range(n):
         person = PersonFactory.create(unit=unit)
         RoleAssignmentFactory.create(person=person, role=Role.DUTY_OFFICER, unit=unit)
