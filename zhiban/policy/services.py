@@ -1,21 +1,36 @@
 """Live policies (adopt a pack, override or reset a parameter) and the engine as other services call it.
 
-For other domain services — ask before you write::
+Other domain services ask before they write, inside their own transaction::
 
     from zhiban.policy import services as policy
+    from zhiban.policy.rules.org_01 import UnitPlacement
+    from zhiban.policy.rules.org_02 import RolePlacement
     from zhiban.policy.rules.org_03 import DutyCandidate
 
-    outcome = policy.enforce(
-        unit=duty_unit,                                   # the unit whose organisation's policy applies
-        rule_ids=["ORG-03"],
-        facts=DutyCandidate(person_name=p.name, person_kind=p.kind, capacity="substitute"),
-    )                                                     # raises RuleViolationError when refused
-    # outcome.warnings: allowed, but record the override reason
+    # ORG-01, creating a unit under `parent` (field="kind" puts the message on the form's kind field)
+    policy.enforce(unit=parent, rule_ids=["ORG-01"], field="kind",
+                   facts=UnitPlacement(unit_name=name, unit_kind=kind,
+                                       parent_kind=parent.kind if parent else None,
+                                       parent_name=parent.name if parent else ""))
+    # ORG-02, giving `person` a role scoped to `unit`
+    policy.enforce(unit=unit, rule_ids=["ORG-02"], field="role",
+                   facts=RolePlacement(person_name=person.name, role=role, unit_kind=unit.kind, unit_name=unit.name))
+    # ORG-03, assigning `person` to a duty (capacity="duty_staff") or as a substitute
+    outcome = policy.enforce(unit=duty_unit, rule_ids=["ORG-03"],
+                             facts=DutyCandidate(person_name=person.name, person_kind=person.kind,
+                                                 capacity="substitute"))
+    outcome.warnings  # allowed, but record the person's reason for overriding them
 
-`evaluate(*, unit, rule_ids, facts) -> Outcome` only reports; `enforce(...)` raises
-`zhiban.policy.errors.RuleViolationError` (a ValidationError carrying the findings) when any finding
-refuses, and returns the outcome otherwise. `unit=None` (e.g. creating a top-level organisation) or
-an organisation that adopted no pack evaluates nothing: there is no policy to apply yet.
+`evaluate(*, unit, rule_ids, facts) -> Outcome` only reports. `enforce(*, unit, rule_ids, facts,
+field=None) -> Outcome` raises `zhiban.policy.errors.RuleViolationError` — a ValidationError whose
+messages cite rule, pack, clause and policy version, and whose `.findings` / `.codes` carry them as
+data — when any finding refuses, and returns the outcome otherwise. `facts` may be one facts object
+or a list (each check reads the facts of its type). `unit=None` (e.g. a new top-level organisation)
+or an organisation that adopted no pack evaluates nothing: there is no policy to apply yet.
+
+Writes on live policies: `policy_adopt`, `policy_parameter_override`, `policy_parameter_reset` —
+each atomic, each a new immutable PolicyVersion and one audit event; only a system administrator or
+the organisation's secretariat (or `actor=None` for system jobs and the demo loader) may call them.
 """
 
 from __future__ import annotations
