@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +128,23 @@ def effective_values(policy: ResolvedPolicy) -> dict[tuple[str, str], Any]:
     return {
         (rule.id, name): value for rule in policy.pack.rules for name, value in policy.raw_parameters(rule.id).items()
     }
+
+
+def change_summary(change: Mapping[str, Any], pack: Pack | None) -> str:
+    """What a version changed, as people read it: `ROS-02.weekday_block_days: 5 → 6`."""
+    if change.get("kind") == "adopt":
+        return str(change.get("pack", ""))
+    rule_id, name = str(change.get("rule", "")), str(change.get("parameter", ""))
+    rule = pack.rule(rule_id) if pack else None
+    try:
+        parameter = rule.parameter(name) if rule else None
+    except KeyError:
+        parameter = None
+
+    def shown(value: Any) -> str:
+        return parameter.display(value) if parameter else str(value)
+
+    return f"{rule_id}.{name}: {shown(change.get('before'))} → {shown(change.get('after'))}"
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,10 @@ def policy_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             for parameter in rule.parameters
             if parameter.overridden
         ],
-        "versions": selectors.version_list(policy),
+        "versions": [
+            (version, presentation.change_summary(version.change, builtin_packs().get(version.pack)))
+            for version in selectors.version_list(policy)
+        ],
         "can_edit": selectors.can_edit(_user(request), policy.unit),
     }
     return render(request, "policy/policy_detail.html", context)

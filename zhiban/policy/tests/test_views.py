@@ -163,6 +163,8 @@ def test_list_parameter_with_choices_is_edited_by_checkboxes(live: dict) -> None
     live["policy"].refresh_from_db()
     version = PolicyVersion.objects.get(policy=live["policy"], number=2)
     assert version.overrides == {"ORG-03": {"allowed_person_kinds": ["staff", "contractor"]}}
+    page = client.get(reverse("policy:policy_detail", args=[live["policy"].public_id])).content.decode()
+    assert "ORG-03.allowed_person_kinds: staff → staff, contractor" in page
 
 
 def test_compare_shows_the_differences_between_two_versions(live: dict) -> None:
