@@ -21,8 +21,10 @@ def org_tree(db: None) -> dict[str, Any]:
     """
     from zhiban.org.models import Role
     from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UnitFactory, UserFactory
+    from zhiban.policy.services import policy_adopt
 
     org = UnitFactory.create(name="市局", kind="organisation")
+    policy_adopt(actor=None, organisation=org, pack_id="bureau")
     dept_a = UnitFactory.create(name="办公室", parent=org)
     dept_b = UnitFactory.create(name="财务处", parent=org)
     station_a = UnitFactory.create(name="一站", kind="station", parent=dept_a)

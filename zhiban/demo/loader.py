@@ -72,28 +72,17 @@ def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResul
     if not force:
         refuse_real_install(plan)
     result = LoadResult(organisations_present=demo_organisations_present(plan))
-    packs: dict[str, Unit] = {}
     for organisation in plan.organisations:
         with transaction.atomic():
-            packs[organisation.pack] = _load_organisation(organisation, result.created)
+            _load_organisation(organisation, result.created)
         if organisation.name not in result.organisations_present:
             result.organisations_created.append(organisation.name)
-    result.hook_notes.append(adopt_policy_packs_hook(packs))
     with transaction.atomic():
         for account in plan.administrators:
             _ensure_admin_account(account, result.created)
     result.hook_notes.append(seed_calendar(result.created))
     result.seconds = time.perf_counter() - started
     return result
-
-
-def adopt_policy_packs_hook(packs: dict[str, Unit]) -> str:
-    """Adopt each demo organisation's policy pack (pack name → organisation unit).
-
-    Pending: `zhiban.policy.services` (adopting a pack for a unit) does not exist yet; when it does,
-    call it here for each pair, skipping organisations that already adopted their pack.
-    """
-    return f"policy packs ({', '.join(packs)}): not adopted yet — zhiban.policy.services is not built"
 
 
 def seed_calendar(created: Counter[str]) -> str:
@@ -110,10 +99,17 @@ def seed_calendar(created: Counter[str]) -> str:
 def _load_organisation(plan: OrganisationPlan, created: Counter[str]) -> Unit:
     org_unit = Unit.objects.filter(parent=None, kind=Unit.Kind.ORGANISATION, name=plan.name).first()
     if org_unit is None:
+        # A new organisation adopts its policy pack in the same transaction (org services do it).
         org_unit = org_services.unit_create(
-            actor=None, name=plan.name, kind=Unit.Kind.ORGANISATION, duty_phone=plan.duty_phone, fax=plan.fax
+            actor=None,
+            name=plan.name,
+            kind=Unit.Kind.ORGANISATION,
+            duty_phone=plan.duty_phone,
+            fax=plan.fax,
+            policy_pack=plan.pack,
         )
         created["units"] += 1
+        created["policies"] += 1
     units = _ensure_units(plan, org_unit, created)
     known_codes = set(JobType.objects.filter(code__in=plan.job_types).values_list("code", flat=True))
     job_types = {}

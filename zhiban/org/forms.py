@@ -1,11 +1,18 @@
 """Forms of the organisation pages; choices are limited to what the user manages."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhiban.accounts.models import User
 from zhiban.org.models import Grade, JobType, PersonKind, Role, Unit
 from zhiban.org.scopes import restrict_units
+from zhiban.policy.packs import builtin_packs
+
+
+def _pack_choices() -> list[tuple[str, str]]:
+    return [(pack.id, f"{pack.id} · {pack.name.zh}") for pack in builtin_packs().values()]
 
 
 class UnitForm(forms.Form):
@@ -13,6 +20,15 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
     duty_phone = forms.CharField(label=_("Duty-room phone"), max_length=40, required=False)
     fax = forms.CharField(label=_("Fax"), max_length=40, required=False)
+    policy_pack = forms.ChoiceField(label=_("Policy pack"), choices=_pack_choices, required=False)
+
+    def __init__(self, *args: Any, top_level: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if top_level:
+            self.fields["policy_pack"].required = True
+            self.fields["kind"].choices = [(Unit.Kind.ORGANISATION, Unit.Kind.ORGANISATION.label)]
+        else:
+            del self.fields["policy_pack"]
 
 
 class PersonForm(forms.Form):

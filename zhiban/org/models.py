@@ -29,7 +29,6 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     duty_phone = models.CharField(_("duty-room phone"), max_length=40, blank=True)
     fax = models.CharField(_("fax"), max_length=40, blank=True)
-    policy_pack = models.CharField(_("policy pack"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["path", "sort_order"]

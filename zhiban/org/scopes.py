@@ -69,6 +69,12 @@ def department_of(unit: Unit) -> Unit:
     return unit
 
 
+def organisation_of(unit: Unit) -> Unit:
+    """The organisation at the top of `unit`'s tree."""
+    top = int(unit.path.split(".", 1)[0])
+    return unit if unit.pk == top else Unit.objects.get(pk=top)
+
+
 def person_of(user: User) -> Person | None:
     try:
         return user.person

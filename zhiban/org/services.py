@@ -11,15 +11,14 @@ from django.db import transaction
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import audit
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
-from zhiban.org.scopes import unit_scope
+from zhiban.org.scopes import organisation_of, unit_scope
+from zhiban.policy import services as policy
+from zhiban.policy.rules.org_01 import UnitPlacement
+from zhiban.policy.rules.org_02 import RolePlacement
+from zhiban.policy.rules.org_03 import DutyCandidate
 
-ALLOWED_CHILD_KINDS = {
-    None: {Unit.Kind.ORGANISATION},
-    Unit.Kind.ORGANISATION: {Unit.Kind.DEPARTMENT, Unit.Kind.STATION, Unit.Kind.TEAM},
-    Unit.Kind.DEPARTMENT: {Unit.Kind.DEPARTMENT, Unit.Kind.STATION, Unit.Kind.TEAM},
-    Unit.Kind.STATION: {Unit.Kind.TEAM},
-    Unit.Kind.TEAM: set(),
-}
+# Roles that make a person duty staff: ORG-03 keeps outsiders out of them.
+DUTY_ROLES = frozenset({Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.STANDBY_DRIVER})
 
 PERSON_FIELDS = ("employee_number", "name", "kind", "grade", "title", "office_phone", "mobile", "email", "is_active")
 
@@ -34,6 +33,25 @@ def _require_manage(actor: User | None, unit: Unit | None) -> None:
             raise PermissionDenied("only a system administrator may create an organisation")
     elif not scope.contains(unit):
         raise PermissionDenied(f"you do not manage the unit {unit.name}")
+
+
+def _duty_candidate(person: Person, kind: str, *, duty_unit: Unit) -> DutyCandidate:
+    return DutyCandidate(
+        person_name=person.name,
+        person_kind=kind,
+        capacity="duty_staff",
+        person_organisation=organisation_of(person.unit).public_id,
+        duty_organisation=organisation_of(duty_unit).public_id,
+    )
+
+
+def _check_duty_roles_still_allowed(person: Person) -> None:
+    """ORG-03: a person holding duty roles cannot become an outsider (a guard, another unit's staff…)."""
+    duty_units = [a.unit for a in person.roles.filter(role__in=DUTY_ROLES).select_related("unit")]
+    for unit in duty_units:
+        policy.enforce(
+            unit=unit, rule_ids=["ORG-03"], field="kind", facts=_duty_candidate(person, person.kind, duty_unit=unit)
+        )
 
 
 def person_summary(person: Person) -> dict[str, Any]:
@@ -62,16 +80,31 @@ def unit_create(
     sort_order: int = 0,
     duty_phone: str = "",
     fax: str = "",
+    policy_pack: str = "",
 ) -> Unit:
-    """Add a unit under `parent` (ORG-01: organisation → department → station / team)."""
+    """Add a unit under `parent` (ORG-01, checked by the organisation's live policy).
+
+    A new organisation (no parent) adopts `policy_pack` in the same transaction, so no organisation is
+    ever without a policy to check its units, people and duties against.
+    """
     _require_manage(actor, parent)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "a unit needs a name"})
-    parent_kind = Unit.Kind(parent.kind) if parent else None
-    if kind not in ALLOWED_CHILD_KINDS[parent_kind]:
-        where = parent.get_kind_display() if parent else "the top level"
-        raise ValidationError({"kind": f"ORG-01: a {kind} cannot be placed under {where}"})
+    if kind not in Unit.Kind.values:
+        raise ValidationError({"kind": f"unknown kind {kind!r}"})
+    if parent is None:
+        if kind != Unit.Kind.ORGANISATION:
+            raise ValidationError({"kind": "a top-level unit is an organisation"})
+        if not policy_pack:
+            raise ValidationError({"policy_pack": "a new organisation adopts a policy pack"})
+    else:
+        policy.enforce(
+            unit=parent,
+            rule_ids=["ORG-01"],
+            field="kind",
+            facts=UnitPlacement(unit_name=name, unit_kind=kind, parent_kind=parent.kind, parent_name=parent.name),
+        )
     if Unit.objects.filter(parent=parent, name=name).exists():
         raise ValidationError({"name": f"{name} already exists here"})
     unit = Unit.objects.create(
@@ -86,6 +119,8 @@ def unit_create(
         object_id=unit.public_id,
         after={"name": name, "kind": kind, "parent": parent.public_id if parent else None},
     )
+    if parent is None:
+        policy.policy_adopt(actor=actor, organisation=unit, pack_id=policy_pack)
     return unit
 
 
@@ -169,6 +204,7 @@ def person_update(
         _require_manage(actor, unit)
     person = Person.objects.select_for_update().select_related("unit", "job_type").get(pk=person.pk)
     before = person_summary(person)
+    before_unit_id = person.unit_id
     merged = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **fields}
     _validate_person(merged)
     if Person.objects.filter(employee_number=merged["employee_number"]).exclude(pk=person.pk).exists():
@@ -180,6 +216,8 @@ def person_update(
     if "job_type" in fields or job_type is not None:
         person.job_type = job_type
     person.full_clean(exclude=["user"])
+    if person.kind != before["kind"] or person.unit_id != before_unit_id:
+        _check_duty_roles_still_allowed(person)
     person.save()
     after = person_summary(person)
     audit.record(
@@ -199,6 +237,12 @@ def role_assign(*, actor: User | None, person: Person, role: str, unit: Unit) ->
     _require_manage(actor, unit)
     if role not in Role.values:
         raise ValidationError({"role": f"unknown role {role!r}"})
+    facts: list[object] = [RolePlacement(person_name=person.name, role=role, unit_kind=unit.kind, unit_name=unit.name)]
+    rule_ids = ["ORG-02"]
+    if role in DUTY_ROLES:
+        facts.append(_duty_candidate(person, person.kind, duty_unit=unit))
+        rule_ids.append("ORG-03")
+    policy.enforce(unit=unit, rule_ids=rule_ids, field="role", facts=facts)
     assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, unit=unit)
     if created:
         audit.record(

@@ -78,7 +78,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     parent = _unit_or_404(user, parent_id, "manage") if parent_id else None
     if parent is None and not unit_scope(user, "manage").everything:
         raise PermissionDenied
-    form = UnitForm(request.POST or None)
+    form = UnitForm(request.POST or None, top_level=parent is None)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=user, parent=parent, **form.cleaned_data)

@@ -64,7 +64,7 @@ def test_accounts_option_prints_the_list_without_loading() -> None:
 
 
 def test_refuses_to_load_beside_a_real_organisation_and_changes_nothing() -> None:
-    org_services.unit_create(actor=None, name="某市某局", kind="organisation")
+    org_services.unit_create(actor=None, name="某市某局", kind="organisation", policy_pack="bureau")
     events = AuditEvent.objects.count()
     with pytest.raises(CommandError, match="already holds 某市某局 and no demo organisation"):
         _run()
@@ -79,6 +79,6 @@ def test_refuses_to_load_beside_a_real_organisation_and_changes_nothing() -> Non
 
 def test_loads_again_beside_an_organisation_added_after_the_demo() -> None:
     load_demo()
-    org_services.unit_create(actor=None, name="某市某局", kind="organisation")
+    org_services.unit_create(actor=None, name="某市某局", kind="organisation", policy_pack="bureau")
     out, _ = _run()
     assert out.startswith("Demo already loaded: nothing to create")

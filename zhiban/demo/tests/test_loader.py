@@ -15,6 +15,7 @@ from zhiban.core.models import AuditEvent
 from zhiban.demo.loader import LoadResult, load_demo
 from zhiban.demo.plan import DemoPlan
 from zhiban.org.models import JobType, Person, PersonKind, RoleAssignment, Unit
+from zhiban.policy import selectors as policy_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +164,7 @@ def test_the_first_load_audits_every_write_and_the_chain_holds(loaded_demo: tupl
     _, result = loaded_demo
     assert dict(result.created) == {
         "units": 36,
+        "policies": 5,
         "job_types": 18,
         "people": 184,
         "roles": 230,
@@ -173,6 +175,7 @@ def test_the_first_load_audits_every_write_and_the_chain_holds(loaded_demo: tupl
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
     assert actions == {
         "org.unit.create": 36,
+        "policy.policy.adopt": 5,
         "org.job_type.create": 18,
         "org.person.create": 184,
         "org.role.assign": 230,
@@ -206,3 +209,12 @@ def test_a_second_run_creates_only_what_is_missing(loaded_demo: tuple[DemoPlan, 
     after = _snapshot()
     assert after == before | {"roles": before["roles"] + 1, "totp": before["totp"] + 1, "audit": before["audit"] + 2}
     assert TOTPDevice.objects.get(user__username="secadmin").confirmed
+
+
+def test_each_demo_organisation_runs_under_its_own_pack(loaded_demo: tuple[DemoPlan, LoadResult]) -> None:
+    plan, _ = loaded_demo
+    for organisation in plan.organisations:
+        unit = Unit.objects.get(parent=None, name=organisation.name)
+        live = policy_selectors.policy_for_unit(unit)
+        assert live is not None
+        assert live.pack == organisation.pack

@@ -133,3 +133,17 @@ def test_a_failure_in_a_late_row_rolls_back_earlier_rows(org_tree: dict) -> None
         )
     assert caught.value.row_errors[0].row == 3
     assert not Person.objects.filter(employee_number__in=["N1", "N2"]).exists()
+
+
+def test_org_03_import_refuses_a_guard_as_duty_officer_and_writes_nothing(org_tree: dict) -> None:
+    before = (Person.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(PeopleImportError) as caught:
+        import_people(
+            actor=None,
+            filename="p.csv",
+            content=csv_bytes("B001,刘洋,办公室,在编,,,,,,值班人员", "B002,陈静,办公室,保安,,,,,,值班人员"),
+        )
+    [error] = caught.value.row_errors
+    assert error.row == 3
+    assert error.message.startswith("ORG-03")
+    assert (Person.objects.count(), AuditEvent.objects.count()) == before

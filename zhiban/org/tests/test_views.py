@@ -180,3 +180,28 @@ def test_department_head_cannot_open_accounts(org_tree: dict) -> None:
         reverse("org:account_open", args=[org_tree["staff_b"].public_id]), {"username": "x", "password": "p"}
     )
     assert other.status_code == 404
+
+
+def test_system_administrator_creates_an_organisation_with_its_pack() -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhiban.accounts.models import AdminRole
+    from zhiban.org.tests.factories import UserFactory
+    from zhiban.policy import selectors as policy_selectors
+
+    admin = UserFactory.create(admin_role=AdminRole.SYSTEM)
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="t", confirmed=True).persistent_id
+    session.save()
+    missing = client.post(reverse("org:unit_create"), {"name": "新局", "kind": "organisation"})
+    assert "policy_pack" in missing.context["form"].errors
+    response = client.post(
+        reverse("org:unit_create"), {"name": "新局", "kind": "organisation", "policy_pack": "service-center"}
+    )
+    assert response.status_code == 302
+    live = policy_selectors.policy_for_unit(Unit.objects.get(name="新局"))
+    assert live is not None
+    assert live.pack == "service-center"
