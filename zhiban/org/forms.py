@@ -26,7 +26,7 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         if top_level:
             self.fields["policy_pack"].required = True
-            self.fields["kind"].choices = [(Unit.Kind.ORGANISATION, Unit.Kind.ORGANISATION.label)]
+            self.fields["kind"].choices = [(Unit.Kind.ORGANISATION, Unit.Kind.ORGANISATION.label)]  # type: ignore[attr-defined]
         else:
             del self.fields["policy_pack"]
 
