@@ -176,3 +176,30 @@ def account_unlock(*, actor: User, username: str) -> int:
         after={"username": username, "attempt_records_removed": removed},
     )
     return removed
+
+
+@transaction.atomic
+def login_record(*, user: User, address: str) -> None:
+    """A successful login, for the audit chain (等保: who signed in, when, from where)."""
+    audit.record(
+        actor=user, action="accounts.login", object_type="user", object_id=user.public_id, after={"address": address}
+    )
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, address: str) -> None:
+    """A failed login (wrong password, unknown or locked account)."""
+    audit.record(
+        actor=None,
+        action="accounts.login_failed",
+        object_type="user",
+        object_id=User.objects.filter(username=username).values_list("public_id", flat=True).first() or "",
+        after={"username": username, "address": address},
+    )
+
+
+@transaction.atomic
+def logout_record(*, user: User, address: str) -> None:
+    audit.record(
+        actor=user, action="accounts.logout", object_type="user", object_id=user.public_id, after={"address": address}
+    )

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from zhiban.accounts import views
@@ -7,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("second-factor/", views.second_factor, name="second_factor"),
     path("security/", views.security_overview, name="security"),
     path("security/unlock/", views.account_unlock, name="unlock"),

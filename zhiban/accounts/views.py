@@ -1,12 +1,14 @@
 """Login, second factor and personal access tokens."""
 
 import base64
+from typing import Any
 
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +21,34 @@ from zhiban.accounts import selectors, services
 from zhiban.accounts.models import AccessToken, User
 
 
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class LoginView(auth_views.LoginView):
+    """Password login; every success and failure goes into the audit chain (who, when, from where)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.login_record(user=form.get_user(), address=_client_address(self.request))
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        services.login_failure_record(
+            username=str(form.data.get("username", ""))[:150], address=_client_address(self.request)
+        )
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            services.logout_record(user=user, address=_client_address(request))  # type: ignore[arg-type]
+        return super().post(request, *args, **kwargs)
 
 
 class TokenForm(forms.Form):

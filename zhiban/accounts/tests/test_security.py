@@ -204,3 +204,14 @@ def test_one_persons_lockout_does_not_lock_colleagues_at_the_same_address() -> N
         login(Client(), "wang", "wrong")
     assert login(Client(), "wang").status_code == 429
     assert login(Client(), "li").status_code == 302
+
+
+def test_logins_failures_and_logouts_are_audited() -> None:
+    UserFactory.create(username="wang")
+    client = Client()
+    login(client, "wang", "wrong")
+    login(client, "wang")
+    client.post(reverse("accounts:logout"))
+    events = list(AuditEvent.objects.values_list("action", "summary"))
+    assert [action for action, _ in events] == ["accounts.login_failed", "accounts.login", "accounts.logout"]
+    assert events[0][1] == {"after": {"username": "wang", "address": "127.0.0.1"}}
