@@ -47,7 +47,7 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            services.logout_record(user=user, address=_client_address(request))  # type: ignore[arg-type]
+            services.logout_record(user=user, address=_client_address(request))
         return super().post(request, *args, **kwargs)
 
 
