@@ -21,10 +21,8 @@ def org_tree(db: None) -> dict[str, Any]:
     """
     from zhiban.org.models import Role
     from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UnitFactory, UserFactory
-    from zhiban.policy.services import policy_adopt
 
     org = UnitFactory.create(name="市局", kind="organisation")
-    policy_adopt(actor=None, organisation=org, pack_id="bureau")
     dept_a = UnitFactory.create(name="办公室", parent=org)
     dept_b = UnitFactory.create(name="财务处", parent=org)
     station_a = UnitFactory.create(name="一站", kind="station", parent=dept_a)
@@ -48,3 +46,12 @@ def org_tree(db: None) -> dict[str, Any]:
         "staff_a": person("staff_a", station_a),
         "staff_b": person("staff_b", station_b),
     }
+
+
+@pytest.fixture
+def org_tree_bureau(org_tree: dict[str, Any]) -> dict[str, Any]:
+    """`org_tree` whose organisation lives under the `bureau` pack, so the rule engine applies."""
+    from zhiban.policy.services import policy_adopt
+
+    policy_adopt(actor=None, organisation=org_tree["org"], pack_id="bureau")
+    return org_tree

@@ -135,7 +135,7 @@ def test_a_failure_in_a_late_row_rolls_back_earlier_rows(org_tree: dict) -> None
     assert not Person.objects.filter(employee_number__in=["N1", "N2"]).exists()
 
 
-def test_org_03_import_refuses_a_guard_as_duty_officer_and_writes_nothing(org_tree: dict) -> None:
+def test_org_03_import_refuses_a_guard_as_duty_officer_and_writes_nothing(org_tree_bureau: dict) -> None:
     before = (Person.objects.count(), AuditEvent.objects.count())
     with pytest.raises(PeopleImportError) as caught:
         import_people(

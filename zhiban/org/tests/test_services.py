@@ -60,8 +60,8 @@ def test_every_write_records_one_audit_event() -> None:
     assert update.summary == {"before": {"mobile": ""}, "after": {"mobile": "13900000000"}}
 
 
-def test_org_02_a_person_may_hold_several_roles(org_tree: dict) -> None:
-    person = org_tree["staff_a"]
+def test_org_02_a_person_may_hold_several_roles(org_tree_bureau: dict) -> None:
+    person = org_tree_bureau["staff_a"]
     services.role_assign(actor=None, person=person, role=Role.DUTY_OFFICER, unit=person.unit)
     services.role_assign(actor=None, person=person, role=Role.SAFETY_OFFICER, unit=person.unit)
     assert set(person.roles.values_list("role", flat=True)) == {Role.DUTY_OFFICER, Role.SAFETY_OFFICER}
@@ -95,46 +95,46 @@ def test_department_head_manages_own_department(org_tree: dict) -> None:
     assert AuditEvent.objects.filter(action="org.person.update", actor=head_a).count() == 1
 
 
-def test_org_02_a_station_head_is_appointed_at_a_station_not_a_department(org_tree: dict) -> None:
-    person = org_tree["staff_a"]
-    services.role_assign(actor=None, person=person, role=Role.STATION_HEAD, unit=org_tree["station_a"])
+def test_org_02_a_station_head_is_appointed_at_a_station_not_a_department(org_tree_bureau: dict) -> None:
+    person = org_tree_bureau["staff_a"]
+    services.role_assign(actor=None, person=person, role=Role.STATION_HEAD, unit=org_tree_bureau["station_a"])
     with pytest.raises(RuleViolationError) as refused:
-        services.role_assign(actor=None, person=person, role=Role.STATION_HEAD, unit=org_tree["dept_a"])
+        services.role_assign(actor=None, person=person, role=Role.STATION_HEAD, unit=org_tree_bureau["dept_a"])
     assert refused.value.rule_ids == ["ORG-02"]
     assert list(person.roles.values_list("unit__name", flat=True)) == ["一站"]
 
 
 @pytest.mark.parametrize("kind", ["guard", "cleaner", "contractor", "other"])
-def test_org_03_outsiders_cannot_be_made_duty_staff(org_tree: dict, kind: str) -> None:
+def test_org_03_outsiders_cannot_be_made_duty_staff(org_tree_bureau: dict, kind: str) -> None:
     outsider = services.person_create(
-        actor=None, unit=org_tree["station_a"], employee_number=f"G-{kind}", name="门卫", kind=kind
+        actor=None, unit=org_tree_bureau["station_a"], employee_number=f"G-{kind}", name="门卫", kind=kind
     )
     for role in (Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.STANDBY_DRIVER):
         with pytest.raises(RuleViolationError) as refused:
-            services.role_assign(actor=None, person=outsider, role=role, unit=org_tree["station_a"])
+            services.role_assign(actor=None, person=outsider, role=role, unit=org_tree_bureau["station_a"])
         assert refused.value.rule_ids == ["ORG-03"]
         assert "P1" in refused.value.messages[0]
     assert not outsider.roles.exists()
-    services.role_assign(actor=None, person=outsider, role=Role.SAFETY_OFFICER, unit=org_tree["station_a"])
+    services.role_assign(actor=None, person=outsider, role=Role.SAFETY_OFFICER, unit=org_tree_bureau["station_a"])
 
 
-def test_org_03_staff_may_be_duty_staff(org_tree: dict) -> None:
-    staff = org_tree["staff_a"]
-    services.role_assign(actor=None, person=staff, role=Role.DUTY_OFFICER, unit=org_tree["station_a"])
+def test_org_03_staff_may_be_duty_staff(org_tree_bureau: dict) -> None:
+    staff = org_tree_bureau["staff_a"]
+    services.role_assign(actor=None, person=staff, role=Role.DUTY_OFFICER, unit=org_tree_bureau["station_a"])
     assert staff.roles.filter(role=Role.DUTY_OFFICER).exists()
 
 
-def test_org_03_other_organisations_people_cannot_be_duty_staff(org_tree: dict) -> None:
+def test_org_03_other_organisations_people_cannot_be_duty_staff(org_tree_bureau: dict) -> None:
     other_org = services.unit_create(actor=None, name="外单位", kind="organisation", policy_pack="bureau")
     stranger = services.person_create(actor=None, unit=other_org, employee_number="X1", name="外人")
     with pytest.raises(RuleViolationError) as refused:
-        services.role_assign(actor=None, person=stranger, role=Role.DUTY_OFFICER, unit=org_tree["station_a"])
+        services.role_assign(actor=None, person=stranger, role=Role.DUTY_OFFICER, unit=org_tree_bureau["station_a"])
     assert refused.value.rule_ids == ["ORG-03"]
 
 
-def test_org_03_a_duty_officer_cannot_be_turned_into_a_guard(org_tree: dict) -> None:
-    staff = org_tree["staff_a"]
-    services.role_assign(actor=None, person=staff, role=Role.DUTY_OFFICER, unit=org_tree["station_a"])
+def test_org_03_a_duty_officer_cannot_be_turned_into_a_guard(org_tree_bureau: dict) -> None:
+    staff = org_tree_bureau["staff_a"]
+    services.role_assign(actor=None, person=staff, role=Role.DUTY_OFFICER, unit=org_tree_bureau["station_a"])
     with pytest.raises(RuleViolationError) as refused:
         services.person_update(actor=None, person=staff, kind="guard")
     assert refused.value.rule_ids == ["ORG-03"]
