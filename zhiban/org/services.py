@@ -202,7 +202,7 @@ def person_update(
     _require_manage(actor, person.unit)
     if unit is not None and unit.pk != person.unit_id:
         _require_manage(actor, unit)
-    person = Person.objects.select_for_update().select_related("unit", "job_type").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "job_type").get(pk=person.pk)
     before = person_summary(person)
     before_unit_id = person.unit_id
     merged = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **fields}
