@@ -4,24 +4,13 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhiban.accounts.models import AdminRole, User
+from zhiban.accounts.models import AdminRole
+from zhiban.accounts.tests.clients import verified_client
 from zhiban.core.models import AuditEvent
 from zhiban.org.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def verified_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def lock(username: str) -> None:

@@ -6,33 +6,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AdminRole, User
+from zhiban.accounts.tests.clients import verified_client
 from zhiban.calendar import services
 from zhiban.calendar.models import CalendarDay, CalendarYear, SeasonSetting
 from zhiban.core.models import AuditEvent
-from zhiban.org.models import Person
 from zhiban.org.tests.factories import UserFactory
-
-
-def verified_client(user: User) -> Client:
-    """A client signed in with its second factor passed (administrators need it)."""
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def client_for(person: Person) -> Client:
-    assert person.user is not None
-    client = Client()
-    client.force_login(person.user)
-    return client
 
 
 def snapshot() -> tuple[Any, ...]:

@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from zhiban.accounts.models import User
+from zhiban.accounts.tests.clients import client_for
 from zhiban.calendar import selectors, services
 from zhiban.calendar.models import SeasonSetting
-from zhiban.calendar.tests.conftest import client_for, snapshot
+from zhiban.calendar.tests.conftest import snapshot
 from zhiban.core.models import AuditEvent
 from zhiban.policy.findings import Severity
 from zhiban.policy.rules import cal_03

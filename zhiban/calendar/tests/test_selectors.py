@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from zhiban.accounts.tests.clients import client_for
 from zhiban.calendar import selectors, services
-from zhiban.calendar.tests.conftest import client_for
 from zhiban.policy.rules.cal_02 import DayFact, PeriodKind
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from zhiban.accounts.models import AdminRole
+from zhiban.accounts.tests.clients import client_for, verified_client
 from zhiban.calendar.models import CalendarDay, CalendarYear, Kind
-from zhiban.calendar.tests.conftest import client_for, snapshot, verified_client
+from zhiban.calendar.tests.conftest import snapshot
 from zhiban.calendar.tests.test_import import GOOD_2027
 from zhiban.core.models import AuditEvent
 from zhiban.org.tests.factories import UserFactory

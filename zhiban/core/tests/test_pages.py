@@ -6,10 +6,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AdminRole
+from zhiban.accounts.tests.clients import verified_client
 from zhiban.core import audit
 from zhiban.core.navigation import MODULES
 from zhiban.org.tests.factories import UserFactory
@@ -51,23 +50,14 @@ def test_audit_trail_is_for_the_audit_administrator_only(org_tree: dict, client:
     with transaction.atomic():
         audit.record(actor=None, action="test.secret", object_type="thing")
     for user in (org_tree["head_a"].user, UserFactory.create(admin_role=AdminRole.SYSTEM)):
-        login_verified(client, user)
+        verified_client(user, client)
         response = client.get("/audit/")
         assert response.status_code == 403
         assert b"test.secret" not in response.content
-    login_verified(client, UserFactory.create(admin_role=AdminRole.AUDIT))
+    verified_client(UserFactory.create(admin_role=AdminRole.AUDIT), client)
     response = client.get("/audit/")
     assert response.status_code == 200
     assert b"test.secret" in response.content
-
-
-def login_verified(client: Client, user) -> None:
-    """Log in and, for privileged accounts, mark the session as having passed TOTP."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def test_audit_verify_command_exit_status(tmp_path) -> None:
@@ -100,7 +90,7 @@ def test_no_navigation_before_the_second_factor() -> None:
     client.force_login(admin)
     page = client.get(reverse("accounts:second_factor")).content.decode()
     assert reverse("org:unit_list") not in page
-    login_verified(client, admin)
+    verified_client(admin, client)
     home = client.get("/").content.decode()
     assert reverse("org:unit_list") in home
     assert reverse("core:audit") in home

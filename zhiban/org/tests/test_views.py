@@ -5,18 +5,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from zhiban.accounts.tests.clients import client_for, verified_client
 from zhiban.core.models import AuditEvent
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(person: Person | None) -> Client:
-    client = Client()
-    if person is not None:
-        assert person.user is not None
-        client.force_login(person.user)
-    return client
 
 
 def snapshot() -> tuple[int, int, int, int]:
@@ -135,18 +128,11 @@ def test_import_page_reports_row_errors_and_writes_nothing(org_tree: dict) -> No
 
 
 def test_system_administrator_opens_and_deactivates_an_account(org_tree: dict) -> None:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from zhiban.accounts.models import AdminRole
     from zhiban.org.tests.factories import PersonFactory, UserFactory
 
     admin = UserFactory.create(admin_role=AdminRole.SYSTEM)
-    client = Client()
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="t", confirmed=True).persistent_id
-    session.save()
+    client = verified_client(admin)
     person = PersonFactory.create(unit=org_tree["station_b"])
     url = reverse("org:account_open", args=[person.public_id])
     assert client.post(url, {"username": "liu.yang", "password": "123"}).status_code == 302
@@ -183,19 +169,12 @@ def test_department_head_cannot_open_accounts(org_tree: dict) -> None:
 
 
 def test_system_administrator_creates_an_organisation_with_its_pack() -> None:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from zhiban.accounts.models import AdminRole
     from zhiban.org.tests.factories import UserFactory
     from zhiban.policy import selectors as policy_selectors
 
     admin = UserFactory.create(admin_role=AdminRole.SYSTEM)
-    client = Client()
-    client.force_login(admin)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="t", confirmed=True).persistent_id
-    session.save()
+    client = verified_client(admin)
     missing = client.post(reverse("org:unit_create"), {"name": "新局", "kind": "organisation"})
     assert "policy_pack" in missing.context["form"].errors
     response = client.post(

@@ -4,11 +4,10 @@ secretariat or system administrator); others refused or shown nothing, and nothi
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import User
 from zhiban.accounts.second_factor import requires_second_factor
+from zhiban.accounts.tests.clients import verified_client
 from zhiban.core.models import AuditEvent
 from zhiban.org.models import Person
 from zhiban.policy.models import Policy, PolicyVersion
@@ -20,12 +19,10 @@ def client_for(who: Person | User) -> Client:
     """A signed-in client; privileged accounts have passed their second factor."""
     user = who.user if isinstance(who, Person) else who
     assert user is not None
+    if requires_second_factor(user):
+        return verified_client(user)
     client = Client()
     client.force_login(user)
-    if requires_second_factor(user):
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=user, name="t", confirmed=True).persistent_id
-        session.save()
     return client
 
 
