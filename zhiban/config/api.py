@@ -4,7 +4,8 @@ Each domain package contributes a router from its `api.py`; the same selectors a
 every read, so the API cannot show what the UI would not.
 """
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
@@ -13,6 +14,7 @@ from zhiban.calendar.api import router as calendar_router
 from zhiban.notify.api import router as notify_router
 from zhiban.org.api import router as org_router
 from zhiban.policy.api import router as policy_router
+from zhiban.policy.errors import RuleViolationError
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +37,30 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(RuleViolationError)
+def rule_violation(request: HttpRequest, error: RuleViolationError) -> HttpResponse:
+    """A refusal by the rule engine: 422 with each rule's stable code, its citation and its text."""
+    return api.create_response(
+        request,
+        {"detail": error.messages, "code": "rule_violation", "violations": error.as_dicts()},
+        status=422,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Bad input: 422 naming the field (or the rows, for imports)."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    return api.create_response(request, {"detail": error.messages, "code": "invalid", "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "permission denied", "code": "denied"}, status=403)
+
+
 api.add_router("/v1/", org_router)
 api.add_router("/v1/", calendar_router)
 api.add_router("/v1/inbox", notify_router)

@@ -1,14 +1,23 @@
 """API: units and people, filtered by the same selectors as the UI."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from zhiban.org import selectors
-from zhiban.org.models import Person, Unit
+from zhiban.accounts.models import User
+from zhiban.org import selectors, services
+from zhiban.org.models import JobType, Person, Unit
 
 router = Router(tags=["organisation"])
+
+
+def _caller(request: HttpRequest) -> User:
+    """The authenticated caller (the bearer token's user)."""
+    return request.user  # type: ignore[return-value]
 
 
 class UnitOut(Schema):
@@ -52,20 +61,96 @@ class PersonOut(Schema):
 @router.get("/units", response=list[UnitOut])
 @paginate(LimitOffsetPagination)
 def list_units(request: HttpRequest):
-    return selectors.unit_list(user=request.user)  # type: ignore[arg-type]
+    return selectors.unit_list(user=_caller(request))
 
 
 @router.get("/units/{public_id}", response=UnitOut)
 def get_unit(request: HttpRequest, public_id: str) -> Unit:
-    return get_object_or_404(selectors.unit_list(user=request.user), public_id=public_id)  # type: ignore[arg-type]
+    return get_object_or_404(selectors.unit_list(user=_caller(request)), public_id=public_id)
 
 
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
 def list_people(request: HttpRequest, q: str = ""):
-    return selectors.person_list(user=request.user, search=q)  # type: ignore[arg-type]
+    return selectors.person_list(user=_caller(request), search=q)
+
+
+class PersonIn(Schema):
+    employee_number: str
+    name: str
+    unit: str
+    kind: str = "staff"
+    job_type: str | None = None
+    grade: int | None = None
+    title: str = ""
+    office_phone: str = ""
+    mobile: str = ""
+    email: str = ""
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    job_type: str | None = None
+    grade: int | None = None
+    title: str | None = None
+    office_phone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    is_active: bool | None = None
+
+
+class RoleIn(Schema):
+    role: str
+    unit: str
+
+
+def _managed_unit(request: HttpRequest, public_id: str) -> Unit:
+    """A unit the caller manages; 422 naming the field otherwise (no existence leak)."""
+    unit = selectors.unit_list(user=_caller(request), action="manage").filter(public_id=public_id).first()
+    if unit is None:
+        raise ValidationError({"unit": f"no unit {public_id} that you manage"})
+    return unit
+
+
+def _job_type(request: HttpRequest, code: str | None) -> JobType | None:
+    if not code:
+        return None
+    return services.job_type_get_or_create(actor=_caller(request), code=code, name=code)
+
+
+@router.post("/people", response={201: PersonOut})
+def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+    """Add a person (same checks as the page: scope, fields, ORG rules)."""
+    data = payload.model_dump()
+    unit = _managed_unit(request, data.pop("unit"))
+    job_type = _job_type(request, data.pop("job_type"))
+    return 201, services.person_create(actor=_caller(request), unit=unit, job_type=job_type, **data)
+
+
+@router.patch("/people/{public_id}", response=PersonOut)
+def update_person(request: HttpRequest, public_id: str, payload: PersonPatch) -> Person:
+    """Change a person's fields; only those given are changed."""
+    person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
+    data = payload.model_dump(exclude_unset=True)
+    unit = _managed_unit(request, data.pop("unit")) if "unit" in data else None
+    extra: dict[str, Any] = {}
+    if "job_type" in data:
+        extra["job_type"] = _job_type(request, data.pop("job_type"))
+    return services.person_update(actor=_caller(request), person=person, unit=unit, **extra, **data)
+
+
+@router.post("/people/{public_id}/roles", response={201: PersonOut})
+def add_role(request: HttpRequest, public_id: str, payload: RoleIn) -> tuple[int, Person]:
+    """Give a person a role within a unit you manage (ORG-02, ORG-03 apply)."""
+    person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
+    services.role_assign(
+        actor=_caller(request), person=person, role=payload.role, unit=_managed_unit(request, payload.unit)
+    )
+    return 201, selectors.person_list(user=_caller(request)).get(pk=person.pk)
 
 
 @router.get("/people/{public_id}", response=PersonOut)
 def get_person(request: HttpRequest, public_id: str) -> Person:
-    return get_object_or_404(selectors.person_list(user=request.user), public_id=public_id)  # type: ignore[arg-type]
+    return get_object_or_404(selectors.person_list(user=_caller(request)), public_id=public_id)

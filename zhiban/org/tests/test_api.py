@@ -58,3 +58,108 @@ def test_openapi_document_is_served() -> None:
     assert document["openapi"].startswith("3.")
     assert "/api/v1/people" in document["paths"]
     assert "BearerToken" in document["components"]["securitySchemes"]
+
+
+def _counts() -> tuple[int, int, int]:
+    from zhiban.core.models import AuditEvent
+    from zhiban.org.models import RoleAssignment
+
+    return Person.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count()
+
+
+def test_head_creates_updates_and_gives_roles_through_the_api(org_tree_bureau: dict) -> None:
+    client = Client()
+    headers = bearer(org_tree_bureau["head_a"])
+    station = org_tree_bureau["station_a"].public_id
+    created = client.post(
+        "/api/v1/people",
+        {"employee_number": "API1", "name": "接口新人", "unit": station, "job_type": "operator", "grade": 2},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["unit"] == station
+    assert body["job_type"] == "operator"
+    changed = client.patch(
+        f"/api/v1/people/{body['public_id']}",
+        {"mobile": "13600000000"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    assert changed.json()["mobile"] == "13600000000"
+    assert changed.json()["grade"] == 2
+    role = client.post(
+        f"/api/v1/people/{body['public_id']}/roles",
+        {"role": "duty_officer", "unit": station},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert role.status_code == 201
+    assert role.json()["roles"] == ["duty_officer"]
+
+
+def test_org_03_api_refusal_carries_the_rule_code_and_citation(org_tree_bureau: dict) -> None:
+    client = Client()
+    headers = bearer(org_tree_bureau["head_a"])
+    station = org_tree_bureau["station_a"].public_id
+    guard = client.post(
+        "/api/v1/people",
+        {"employee_number": "G1", "name": "保安甲", "unit": station, "kind": "guard"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    before = _counts()
+    refused = client.post(
+        f"/api/v1/people/{guard['public_id']}/roles",
+        {"role": "duty_officer", "unit": station},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["code"] == "rule_violation"
+    assert body["violations"][0]["rule_id"] == "ORG-03"
+    assert "P1" in body["detail"][0]
+    assert _counts() == before
+
+
+def test_api_writes_outside_scope_or_with_bad_fields_change_nothing(org_tree: dict) -> None:
+    client = Client()
+    headers = bearer(org_tree["head_a"])
+    staff = bearer(org_tree["staff_a"])
+    before = _counts()
+    other_unit = client.post(
+        "/api/v1/people",
+        {"employee_number": "X9", "name": "越权", "unit": org_tree["dept_b"].public_id},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert other_unit.status_code == 422
+    assert "unit" in other_unit.json()["errors"]
+    other_person = client.patch(
+        f"/api/v1/people/{org_tree['staff_b'].public_id}",
+        {"name": "改"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert other_person.status_code == 404
+    bad_kind = client.post(
+        "/api/v1/people",
+        {"employee_number": "X8", "name": "坏", "unit": org_tree["station_a"].public_id, "kind": "alien"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert bad_kind.status_code == 422
+    assert "kind" in bad_kind.json()["errors"]
+    unprivileged = client.patch(
+        f"/api/v1/people/{org_tree['staff_a'].public_id}",
+        {"name": "自改"},
+        content_type="application/json",
+        headers=staff,
+    )
+    assert unprivileged.status_code == 404
+    anonymous = client.post("/api/v1/people", {}, content_type="application/json")
+    assert anonymous.status_code == 401
+    assert _counts() == before
