@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhiban.accounts.models import User
@@ -121,12 +121,12 @@ def _job_type(request: HttpRequest, code: str | None) -> JobType | None:
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Add a person (same checks as the page: scope, fields, ORG rules)."""
     data = payload.model_dump()
     unit = _managed_unit(request, data.pop("unit"))
     job_type = _job_type(request, data.pop("job_type"))
-    return 201, services.person_create(actor=_caller(request), unit=unit, job_type=job_type, **data)
+    return Status(201, services.person_create(actor=_caller(request), unit=unit, job_type=job_type, **data))
 
 
 @router.patch("/people/{public_id}", response=PersonOut)
@@ -142,13 +142,13 @@ def update_person(request: HttpRequest, public_id: str, payload: PersonPatch) ->
 
 
 @router.post("/people/{public_id}/roles", response={201: PersonOut})
-def add_role(request: HttpRequest, public_id: str, payload: RoleIn) -> tuple[int, Person]:
+def add_role(request: HttpRequest, public_id: str, payload: RoleIn) -> Status[Person]:
     """Give a person a role within a unit you manage (ORG-02, ORG-03 apply)."""
     person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
     services.role_assign(
         actor=_caller(request), person=person, role=payload.role, unit=_managed_unit(request, payload.unit)
     )
-    return 201, selectors.person_list(user=_caller(request)).get(pk=person.pk)
+    return Status(201, selectors.person_list(user=_caller(request)).get(pk=person.pk))
 
 
 @router.get("/people/{public_id}", response=PersonOut)
