@@ -75,6 +75,11 @@ def organisation_of(unit: Unit) -> Unit:
     return unit if unit.pk == top else Unit.objects.get(pk=top)
 
 
+def organisation_key(unit: Unit) -> str:
+    """A stable key of the organisation `unit` belongs to, read from its path (no query)."""
+    return unit.path.split(".", 1)[0]
+
+
 def person_of(user: User) -> Person | None:
     try:
         return user.person

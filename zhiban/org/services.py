@@ -11,7 +11,7 @@ from django.db import transaction
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import audit
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
-from zhiban.org.scopes import organisation_of, unit_scope
+from zhiban.org.scopes import organisation_key, unit_scope
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_01 import UnitPlacement
 from zhiban.policy.rules.org_02 import RolePlacement
@@ -40,8 +40,8 @@ def _duty_candidate(person: Person, kind: str, *, duty_unit: Unit) -> DutyCandid
         person_name=person.name,
         person_kind=kind,
         capacity="duty_staff",
-        person_organisation=organisation_of(person.unit).public_id,
-        duty_organisation=organisation_of(duty_unit).public_id,
+        person_organisation=organisation_key(person.unit),
+        duty_organisation=organisation_key(duty_unit),
     )
 
 
@@ -183,7 +183,7 @@ def person_create(*, actor: User | None, unit: Unit, job_type: JobType | None = 
     if Person.objects.filter(employee_number=fields["employee_number"]).exists():
         raise ValidationError({"employee_number": f"employee number {fields['employee_number']} already exists"})
     person = Person(unit=unit, job_type=job_type, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
-    person.full_clean(exclude=["user"])
+    person.full_clean(exclude=["user", "unit", "job_type"], validate_unique=False, validate_constraints=False)
     person.save()
     audit.record(
         actor=actor,
@@ -215,7 +215,7 @@ def person_update(
         person.unit = unit
     if "job_type" in fields or job_type is not None:
         person.job_type = job_type
-    person.full_clean(exclude=["user"])
+    person.full_clean(exclude=["user", "unit", "job_type"], validate_unique=False, validate_constraints=False)
     if person.kind != before["kind"] or person.unit_id != before_unit_id:
         _check_duty_roles_still_allowed(person)
     person.save()

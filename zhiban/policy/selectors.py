@@ -42,7 +42,7 @@ def policy_for_unit(unit: Unit | None) -> Policy | None:
     organisation = organisation_of(unit)
     if organisation is None:
         return None
-    return Policy.objects.filter(unit=organisation).first()
+    return Policy.objects.filter(unit=organisation).select_related("unit").first()
 
 
 def version_get(policy: Policy, number: int | None = None) -> PolicyVersion:
