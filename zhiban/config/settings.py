@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhiban.calendar",
     "zhiban.policy",
     "zhiban.notify",
+    "zhiban.roster",
 ]
 
 MIDDLEWARE = [

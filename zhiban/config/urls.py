@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar/", include("zhiban.calendar.urls")),
     path("inbox/", include("zhiban.notify.urls")),
     path("policy/", include("zhiban.policy.urls")),
+    path("roster/", include("zhiban.roster.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -1,4 +1,4 @@
-"""Home page per role, the duty board, module placeholders and the audit trail."""
+"""Home page per role, module placeholders and the audit trail (the duty board is the roster app's)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,13 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "modules": [m for m in MODULES if m.slug not in ("board", "audit")],
     }
     return render(request, "core/home.html", context)
-
-
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
-    """值日牌 — who is on duty now. Rosters arrive with the roster module; until then it says so."""
-    user: User = request.user  # type: ignore[assignment]
-    return render(request, "core/board.html", {"units": org_selectors.unit_list(user=user)})
 
 
 @login_required

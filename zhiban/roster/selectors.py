@@ -1,0 +1,295 @@
+"""Reads of rosters, filtered by `zhiban.org.scopes`: who may schedule, periods, versions, the duty board.
+
+Who schedules a unit's roster (ROS-03): a system administrator, the secretariat of the unit's
+organisation, or — where the pack says rosters are compiled per department — the head of the
+department the unit lies in. Everyone who may view the unit sees its published versions only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhiban.accounts.models import User
+from zhiban.calendar import selectors as calendar_selectors
+from zhiban.core import clock
+from zhiban.org.models import Person, Role, RoleAssignment, Unit
+from zhiban.org.scopes import organisation_of, person_of, unit_scope
+from zhiban.policy import selectors as policy_selectors
+from zhiban.roster.models import Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
+
+SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
+
+
+def rule_parameters(unit: Unit, rule_ids: Iterable[str]) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """The pack id of `unit`'s organisation and the live parameters of the given rules it declares."""
+    policy = policy_selectors.policy_for_unit(unit)
+    if policy is None:
+        return None, {}
+    resolved = policy_selectors.resolve(policy)
+    params: dict[str, dict[str, Any]] = {}
+    for rule_id in rule_ids:
+        if resolved.pack.declares(rule_id):
+            params[rule_id] = dict(resolved.parameters(rule_id))
+    return resolved.pack.id, params
+
+
+def compiled_by(unit: Unit) -> str:
+    """ROS-03 compiled_by: "secretariat" (default) or "department"."""
+    _, params = rule_parameters(unit, ["ROS-03"])
+    return str(params.get("ROS-03", {}).get("compiled_by", "secretariat"))
+
+
+def _active_person(user: User | None) -> Person | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    person = person_of(user)
+    return person if person is not None and person.is_active else None
+
+
+def can_schedule(user: User | None, unit: Unit) -> bool:
+    """May `user` compile, edit and publish the roster of `unit`?"""
+    if policy_selectors.is_system_administrator(user):
+        return True
+    person = _active_person(user)
+    if person is None:
+        return False
+    held = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
+    organisation = organisation_of(unit)
+    if any(a.role == Role.SECRETARIAT and a.unit_id == organisation.pk for a in held):
+        return True
+    heads = [a for a in held if a.role in SCHEDULING_HEAD_ROLES and unit.path.startswith(a.unit.path)]
+    return bool(heads) and compiled_by(unit) == "department"
+
+
+def can_setup(user: User | None, organisation: Unit) -> bool:
+    """Seeding shift types: a system administrator or the organisation's secretariat."""
+    if policy_selectors.is_system_administrator(user):
+        return True
+    person = _active_person(user)
+    return (
+        person is not None
+        and RoleAssignment.objects.filter(person=person, role=Role.SECRETARIAT, unit=organisation).exists()
+    )
+
+
+def period_list(*, user: User | None) -> QuerySet[RosterPeriod]:
+    """Periods of the units the user may see."""
+    scope = unit_scope(user, "view")
+    return RosterPeriod.objects.filter(scope.q("unit__path")).select_related("unit", "published_version")
+
+
+def period_get(*, user: User | None, public_id: str) -> RosterPeriod:
+    """RosterPeriod.DoesNotExist when absent or out of scope."""
+    return period_list(user=user).get(public_id=public_id)
+
+
+def schedulable_units(*, user: User | None) -> list[Unit]:
+    """Units the user may open periods for (within their managing scope)."""
+    units = Unit.objects.filter(unit_scope(user, "manage").q("path")).order_by("path")
+    return [unit for unit in units if can_schedule(user, unit)]
+
+
+def draft_of(period: RosterPeriod) -> RosterVersion | None:
+    return period.versions.filter(published_at__isnull=True).first()
+
+
+def version_list(*, user: User | None, period: RosterPeriod) -> QuerySet[RosterVersion]:
+    """Published versions, newest first (plus the draft for schedulers)."""
+    versions = period.versions.select_related("published_by").order_by("-number")
+    if not can_schedule(user, period.unit):
+        versions = versions.filter(published_at__isnull=False)
+    return versions
+
+
+def version_get(*, user: User | None, period: RosterPeriod, number: int) -> RosterVersion:
+    return version_list(user=user, period=period).get(number=number)
+
+
+def shown_version(*, user: User | None, period: RosterPeriod) -> RosterVersion | None:
+    """What the period page shows: the draft to schedulers when there is one, else the published one."""
+    if can_schedule(user, period.unit):
+        draft = draft_of(period)
+        if draft is not None:
+            return draft
+    return period.published_version
+
+
+def assignments_of(version: RosterVersion | None) -> QuerySet[Assignment]:
+    if version is None:
+        return Assignment.objects.none()
+    return version.assignments.select_related("person", "shift_type").order_by(
+        "date", "shift_type__sort_order", "post", "person__name"
+    )
+
+
+def shift_types_for(unit: Unit) -> list[ShiftType]:
+    return list(ShiftType.objects.filter(organisation=organisation_of(unit)).order_by("sort_order", "code"))
+
+
+def eligible_people(unit: Unit, post: str) -> QuerySet[Person]:
+    """People who may be picked for a post of `unit`'s roster: active staff of its organisation."""
+    organisation = organisation_of(unit)
+    people = Person.objects.filter(unit__path__startswith=organisation.path, is_active=True).order_by("name")
+    from zhiban.roster.models import POST_ROLE
+
+    role = POST_ROLE.get(post)
+    if role:
+        people = people.filter(roles__role=role).distinct()
+    return people
+
+
+# -------------------------------------------------------------------------------- version diff
+
+
+@dataclass(frozen=True)
+class CellChange:
+    date: dt.date
+    shift: str
+    post: str
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+def version_diff(older: RosterVersion, newer: RosterVersion) -> list[CellChange]:
+    """Cells whose people differ between two versions of a period."""
+
+    def cells(version: RosterVersion) -> dict[tuple[dt.date, str, str], set[str]]:
+        found: dict[tuple[dt.date, str, str], set[str]] = defaultdict(set)
+        for a in assignments_of(version):
+            found[(a.date, a.shift_type.name, a.post)].add(a.person.name)
+        return found
+
+    before, after = cells(older), cells(newer)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        removed, added = before.get(key, set()) - after.get(key, set()), after.get(key, set()) - before.get(key, set())
+        if removed or added:
+            changes.append(
+                CellChange(key[0], key[1], str(Post(key[2]).label), tuple(sorted(removed)), tuple(sorted(added)))
+            )
+    return changes
+
+
+# -------------------------------------------------------------------------------- duty board
+
+
+@dataclass
+class BoardShift:
+    """One shift of one unit on one day as the board shows it (值日牌)."""
+
+    shift: ShiftType
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    leaders: list[Person] = field(default_factory=list)
+    officers: list[Person] = field(default_factory=list)
+    drivers: list[Person] = field(default_factory=list)
+
+    def add(self, assignment: Assignment) -> None:
+        target = {
+            Post.DUTY_LEADER: self.leaders,
+            Post.DUTY_OFFICER: self.officers,
+            Post.STANDBY_DRIVER: self.drivers,
+        }[Post(assignment.post)]
+        target.append(assignment.person)
+
+
+@dataclass
+class BoardUnit:
+    unit: Unit
+    now: list[BoardShift] = field(default_factory=list)
+    today: list[BoardShift] = field(default_factory=list)
+    tomorrow: list[BoardShift] = field(default_factory=list)
+
+
+def board(*, units: QuerySet[Unit], at: dt.datetime | None = None) -> list[BoardUnit]:
+    """Who is on duty now, today and tomorrow in each of `units`, from published versions only.
+
+    A constant number of queries however many assignments there are (plus one per unit for seasons).
+    """
+    moment = (at or clock.now()).astimezone(clock.local_tz())
+    today = moment.date()
+    tomorrow = today + dt.timedelta(days=1)
+    periods = RosterPeriod.objects.filter(
+        unit__in=units, published_version__isnull=False, start__lte=tomorrow, end__gte=today - dt.timedelta(days=1)
+    )
+    rows = (
+        Assignment.objects.filter(
+            version_id__in=periods.values("published_version_id"),
+            date__gte=today - dt.timedelta(days=1),
+            date__lte=tomorrow,
+        )
+        .select_related("person", "shift_type", "version__period__unit")
+        .order_by("date", "shift_type__sort_order", "person__name")
+    )
+    by_unit: dict[int, dict[tuple[dt.date, int], BoardShift]] = defaultdict(dict)
+    unit_objects: dict[int, Unit] = {}
+    seasons: dict[int, Any] = {}
+    tz = clock.local_tz()
+    for assignment in rows:
+        unit = assignment.version.period.unit
+        unit_objects[unit.pk] = unit
+        if unit.pk not in seasons:
+            seasons[unit.pk] = calendar_selectors.effective_seasons(unit).dates
+        key = (assignment.date, assignment.shift_type_id)
+        shift = by_unit[unit.pk].get(key)
+        if shift is None:
+            start, end = assignment.shift_type.window(assignment.date, seasons[unit.pk], tz)
+            shift = BoardShift(assignment.shift_type, assignment.date, start, end)
+            by_unit[unit.pk][key] = shift
+        shift.add(assignment)
+    result = []
+    for unit_id, shifts in by_unit.items():
+        entry = BoardUnit(unit_objects[unit_id])
+        for shift in shifts.values():
+            if shift.start <= moment < shift.end:
+                entry.now.append(shift)
+            if shift.date == today:
+                entry.today.append(shift)
+            elif shift.date == tomorrow:
+                entry.tomorrow.append(shift)
+        result.append(entry)
+    result.sort(key=lambda entry: entry.unit.path)
+    return result
+
+
+def board_units(*, user: User | None) -> QuerySet[Unit]:
+    return Unit.objects.filter(unit_scope(user, "view").q("path"))
+
+
+def kiosk_token_lookup(secret: str) -> KioskToken | None:
+    """The live token with this secret, or None (wrong or revoked)."""
+    from zhiban.roster.services import hash_secret
+
+    if not secret or len(secret) > 200:
+        return None
+    return KioskToken.objects.select_related("unit").filter(secret_hash=hash_secret(secret), revoked_at=None).first()
+
+
+def kiosk_units(token: KioskToken) -> QuerySet[Unit]:
+    """The token's unit and its subtree."""
+    return Unit.objects.filter(path__startswith=token.unit.path)
+
+
+def kiosk_tokens(*, user: User | None) -> list[KioskToken]:
+    tokens = KioskToken.objects.filter(unit__in=board_units(user=user)).select_related("unit")
+    return [token for token in tokens if can_schedule(user, token.unit)]
+
+
+def phones(person: Person) -> str:
+    return " / ".join(number for number in (person.mobile, person.office_phone) if number)
+
+
+def day_marks(start: dt.date, end: dt.date) -> Mapping[dt.date, tuple[str, str]]:
+    """Per date: (kind, holiday name) from the calendar; missing dates are ordinary."""
+    from zhiban.calendar.models import CalendarDay
+
+    return {
+        row.date: (row.kind, row.holiday_name) for row in CalendarDay.objects.filter(date__gte=start, date__lte=end)
+    }

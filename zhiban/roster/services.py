@@ -1,0 +1,480 @@
+"""Roster writes: seed shift types from the pack, open a period, edit the draft, publish, correct, kiosk tokens.
+
+Each service is atomic, permission-checked (`selectors.can_schedule`) and records exactly one audit
+event. Every edit of who is on duty is checked by the rule engine (ORG-03 via `policy.enforce`) and
+by the posts' qualification and headcount (ROS-01); refusals name their rule.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from zhiban.accounts.models import User
+from zhiban.calendar import selectors as calendar_selectors
+from zhiban.core import audit, clock, jobs
+from zhiban.notify.services import notify
+from zhiban.org.models import Person, RoleAssignment, Unit
+from zhiban.org.scopes import organisation_of
+from zhiban.policy import services as policy
+from zhiban.policy.rules.org_03 import DutyCandidate
+from zhiban.roster import selectors
+from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
+from zhiban.roster.pack_shifts import shift_specs
+
+MAX_PERIOD_DAYS = 92
+REMINDER_KIND = "roster.duty_reminder"
+REMINDER_LEADS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
+
+
+def _require_schedule(actor: User | None, unit: Unit) -> None:
+    if actor is not None and not selectors.can_schedule(actor, unit):
+        raise PermissionDenied(f"you may not compile the roster of {unit.name}")
+
+
+def _rule_error(field: str, rule_code: str, message: str) -> ValidationError:
+    return ValidationError({field: ValidationError(f"{rule_code.split('.')[0]}: {message}", code=rule_code)})
+
+
+# ------------------------------------------------------------------------------------ shift types
+
+
+@transaction.atomic
+def roster_setup_from_pack(*, actor: User | None, organisation: Unit) -> list[ShiftType]:
+    """Create or update the organisation's shift types from its pack (ROS-01, CAL-02, CAL-03)."""
+    if actor is not None and not selectors.can_setup(actor, organisation):
+        raise PermissionDenied(f"you may not set up the rosters of {organisation.name}")
+    pack_id, params = selectors.rule_parameters(organisation, ["ROS-01", "CAL-02", "CAL-03"])
+    if pack_id is None:
+        raise ValidationError({"organisation": f"{organisation.name} has adopted no policy pack yet"})
+    specs = shift_specs(pack_id, params)
+    existing = {s.code: s for s in ShiftType.objects.select_for_update().filter(organisation=organisation)}
+    result = []
+    for order, spec in enumerate(specs):
+        shift = existing.get(spec.code) or ShiftType(organisation=organisation, code=spec.code)
+        shift.name = spec.name
+        shift.summer_start, shift.summer_end = spec.summer
+        shift.winter_start, shift.winter_end = spec.winter
+        shift.day_kinds = list(spec.day_kinds)
+        shift.officers, shift.needs_leader, shift.needs_driver = spec.officers, spec.needs_leader, spec.needs_driver
+        shift.sort_order = order
+        shift.save()
+        result.append(shift)
+    audit.record(
+        actor=actor,
+        action="roster.shift_types.setup",
+        object_type="unit",
+        object_id=organisation.public_id,
+        before=sorted(existing),
+        after={"pack": pack_id, "shift_types": [s.code for s in result]},
+    )
+    return result
+
+
+# ------------------------------------------------------------------------------------ periods
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.local_tz())
+
+
+def publish_deadline(unit: Unit, start: dt.date) -> dt.datetime:
+    """ROS-03 publish_by: by the end of the month before `start` (also "before the 1st"), or `lead_days`
+    before the first duty day. Without a pack: the first duty day's midnight."""
+    _, params = selectors.rule_parameters(unit, ["ROS-03"])
+    ros03 = params.get("ROS-03", {})
+    rule = ros03.get("publish_by", "before_duty_day")
+    if rule in ("end_of_previous_month", "before_first_of_month"):
+        return _local_midnight(start.replace(day=1))
+    return _local_midnight(start - dt.timedelta(days=int(ros03.get("lead_days", 0) or 0)))
+
+
+@transaction.atomic
+def period_open(*, actor: User | None, unit: Unit, start: dt.date, end: dt.date) -> RosterPeriod:
+    """Open a roster period for a unit (status open; no assignments yet)."""
+    _require_schedule(actor, unit)
+    if end < start:
+        raise ValidationError({"end": "the last day is before the first day"})
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise ValidationError({"end": f"a period is at most {MAX_PERIOD_DAYS} days"})
+    if RosterPeriod.objects.filter(unit=unit, start__lte=end, end__gte=start).exists():
+        raise ValidationError({"start": f"{unit.name} already has a roster period overlapping {start}–{end}"})
+    if not ShiftType.objects.filter(organisation=organisation_of(unit)).exists():
+        raise ValidationError({"unit": f"{unit.name}'s organisation has no shift types: set them up from the pack"})
+    period = RosterPeriod.objects.create(
+        unit=unit,
+        start=start,
+        end=end,
+        publish_deadline=publish_deadline(unit, start),
+        created_at=clock.now(),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    audit.record(
+        actor=actor,
+        action="roster.period.open",
+        object_type="roster_period",
+        object_id=period.public_id,
+        after={"unit": unit.public_id, "start": start, "end": end, "publish_deadline": period.publish_deadline},
+    )
+    return period
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, pycalendar.monthrange(year, month)[1])
+
+
+# ------------------------------------------------------------------------------------ cell checks
+
+
+def day_kind(day: dt.date) -> str:
+    fact = calendar_selectors.day_facts(day, day)[0]
+    if fact.is_working_day:
+        return "workday"
+    return "holiday" if fact.holiday_name else "rest_day"
+
+
+def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]) -> None:
+    """Refuse a cell that breaks a rule: the date, the shift's days and posts (ROS-01), outsiders
+    (ORG-03 via the rule engine) and the post's qualification."""
+    if not period.start <= day <= period.end:
+        raise ValidationError({"date": f"{day} is outside the period {period.start}–{period.end}"})
+    organisation = organisation_of(period.unit)
+    if shift_type.organisation_id != organisation.pk:
+        raise ValidationError({"shift_type": f"{shift_type.name} is not a shift type of {organisation.name}"})
+    kind = day_kind(day)
+    if not shift_type.applies_to(kind):
+        raise _rule_error("shift_type", "ROS-01.shift_days", f"{shift_type.name} is not worked on {day} ({kind})")
+    headcount = shift_type.headcount(post)
+    if headcount == 0:
+        raise _rule_error("post", "ROS-01.posts", f"{shift_type.name} has no post {post}")
+    if len(people) > headcount:
+        raise _rule_error(
+            "person", "ROS-01.headcount", f"{shift_type.name} {Post(post).label} takes {headcount}, not {len(people)}"
+        )
+    if len({p.pk for p in people}) != len(people):
+        raise ValidationError({"person": "the same person is given twice"})
+    for person in people:
+        person_org = organisation_of(person.unit)
+        policy.enforce(
+            unit=period.unit,
+            rule_ids=["ORG-03"],
+            field="person",
+            facts=DutyCandidate(
+                person_name=person.name,
+                person_kind=person.kind,
+                capacity="duty_staff",
+                person_organisation=person_org.public_id,
+                duty_organisation=organisation.public_id,
+            ),
+        )
+        if not person.is_active:
+            raise ValidationError({"person": f"{person.name} is not active"})
+        role = POST_ROLE.get(post)
+        if (
+            role
+            and not RoleAssignment.objects.filter(
+                person=person, role=role, unit__path__startswith=organisation.path
+            ).exists()
+        ):
+            raise _rule_error(
+                "person",
+                "ROS-01.qualification",
+                f"{person.name} does not hold the role {Post(post).label} and cannot fill that post",
+            )
+
+
+def _cell(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(version=version, date=day, shift_type=shift_type, post=post).select_related("person")
+    )
+
+
+def _replace_cell(
+    version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person], pinned: bool
+) -> tuple[list[str], list[str]]:
+    current = _cell(version, day, shift_type, post)
+    before = [a.person.public_id for a in current]
+    Assignment.objects.filter(pk__in=[a.pk for a in current]).delete()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(version=version, date=day, shift_type=shift_type, post=post, person=person, pinned=pinned)
+            for person in people
+        ]
+    )
+    return before, [p.public_id for p in people]
+
+
+def _locked(period: RosterPeriod) -> RosterPeriod:
+    return RosterPeriod.objects.select_for_update().select_related("unit").get(pk=period.pk)
+
+
+@transaction.atomic
+def assignment_set(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    pinned: bool = False,
+) -> RosterVersion:
+    """Set who fills one cell (date · shift · post) of the draft; an empty list clears it.
+
+    The first edit makes the draft (status draft). A published period without a draft changes only
+    through `roster_correct` (ROS-03 change_only_by_request).
+    """
+    period = _locked(period)
+    _require_schedule(actor, period.unit)
+    if post not in Post.values:
+        raise ValidationError({"post": f"unknown post {post!r}"})
+    draft = selectors.draft_of(period)
+    if draft is None and period.status == RosterPeriod.Status.PUBLISHED:
+        raise _rule_error(
+            "period",
+            "ROS-03.change_only_by_request",
+            "the roster is published; it changes only through a correction with a reason (a new version)",
+        )
+    _check_cell(period, day, shift_type, post, people)
+    if draft is None:
+        draft = RosterVersion.objects.create(period=period, number=0)
+    before, after = _replace_cell(draft, day, shift_type, post, people, pinned)
+    if period.status == RosterPeriod.Status.OPEN:
+        period.status = RosterPeriod.Status.DRAFT
+        period.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="roster.assignment.set",
+        object_type="roster_period",
+        object_id=period.public_id,
+        before={"people": before},
+        after={"people": after, "pinned": pinned},
+        extra={"date": day, "shift_type": shift_type.code, "post": post},
+    )
+    return draft
+
+
+def assignment_clear(
+    *, actor: User | None, period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str
+) -> RosterVersion:
+    """Empty one cell of the draft."""
+    return assignment_set(actor=actor, period=period, day=day, shift_type=shift_type, post=post, people=[])
+
+
+# ------------------------------------------------------------------------------------ publishing
+
+
+def _reminder_key(period: RosterPeriod, a: Assignment, lead: str) -> str:
+    return f"roster.reminder:{period.pk}:{a.date}:{a.shift_type_id}:{a.post}:{a.person_id}:{lead}"
+
+
+def _schedule_reminders(period: RosterPeriod, assignments: Sequence[Assignment]) -> int:
+    """The day before and an hour before each duty, to the person (future ones only)."""
+    seasons = calendar_selectors.effective_seasons(period.unit).dates
+    tz = clock.local_tz()
+    now = clock.now()
+    count = 0
+    for a in assignments:
+        start, _ = a.shift_type.window(a.date, seasons, tz)
+        for lead, before in REMINDER_LEADS.items():
+            due = start - before
+            if due <= now:
+                continue
+            payload = {
+                "period": period.pk,
+                "date": a.date.isoformat(),
+                "shift_type": a.shift_type_id,
+                "post": a.post,
+                "person": a.person_id,
+                "lead": lead,
+            }
+            jobs.schedule(REMINDER_KIND, payload, due, _reminder_key(period, a, lead))
+            count += 1
+    return count
+
+
+def _period_link(period: RosterPeriod) -> str:
+    return reverse("roster:period_detail", args=[period.public_id])
+
+
+def _people_of(assignments: Sequence[Assignment]) -> list[Person]:
+    return list({a.person_id: a.person for a in assignments}.values())
+
+
+@transaction.atomic
+def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") -> RosterVersion:
+    """Publish the draft as the next numbered version (late when past the ROS-03 deadline), notify
+    everyone on it and schedule their reminders."""
+    period = _locked(period)
+    _require_schedule(actor, period.unit)
+    draft = selectors.draft_of(period)
+    if draft is None:
+        raise ValidationError({"period": "there is no draft to publish"})
+    assignments = list(draft.assignments.select_related("person", "shift_type"))
+    if not assignments:
+        raise ValidationError({"period": "the draft is empty"})
+    now = clock.now()
+    previous = period.published_version
+    draft.number = (previous.number if previous else 0) + 1
+    draft.published_at = now
+    draft.published_by = actor if actor is not None and actor.pk else None
+    draft.late = now > period.publish_deadline
+    draft.note = note.strip()[:500]
+    draft.save()
+    period.published_version = draft
+    period.status = RosterPeriod.Status.PUBLISHED
+    period.save(update_fields=["published_version", "status"])
+    people = _people_of(assignments)
+    subject = f"值班表已公布：{period.unit.name} {period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"
+    if draft.number > 1:
+        subject += f"（第{draft.number}版）"
+    notify(recipients=people, subject=subject, link=_period_link(period))
+    reminders = _schedule_reminders(period, assignments)
+    audit.record(
+        actor=actor,
+        action="roster.period.publish",
+        object_type="roster_period",
+        object_id=period.public_id,
+        before={"version": previous.number if previous else None},
+        after={"version": draft.number, "late": draft.late, "assignments": len(assignments), "reminders": reminders},
+    )
+    return draft
+
+
+@transaction.atomic
+def roster_correct(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    reason: str,
+) -> RosterVersion:
+    """An audited correction of a published roster: a new published version with one cell changed;
+    the people added or removed are told at once, reminders follow the change."""
+    period = _locked(period)
+    _require_schedule(actor, period.unit)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "a correction of a published roster needs a reason"})
+    current = period.published_version
+    if current is None:
+        raise ValidationError({"period": "the roster is not published; edit the draft instead"})
+    if post not in Post.values:
+        raise ValidationError({"post": f"unknown post {post!r}"})
+    _check_cell(period, day, shift_type, post, people)
+    old_cell = _cell(current, day, shift_type, post)
+    old_ids = {a.person_id for a in old_cell}
+    new_ids = {p.pk for p in people}
+    if old_ids == new_ids:
+        raise ValidationError({"person": "nothing changes in this cell"})
+    version = RosterVersion.objects.create(
+        period=period,
+        number=current.number + 1,
+        published_at=clock.now(),
+        published_by=actor if actor is not None and actor.pk else None,
+        late=False,
+        note=reason[:500],
+    )
+    copied = [
+        Assignment(version=version, date=a.date, shift_type=a.shift_type, post=a.post, person=a.person, pinned=a.pinned)
+        for a in current.assignments.select_related("shift_type").exclude(date=day, shift_type=shift_type, post=post)
+    ]
+    copied += [
+        Assignment(version=version, date=day, shift_type=shift_type, post=post, person=p, pinned=True) for p in people
+    ]
+    Assignment.objects.bulk_create(copied)
+    period.published_version = version
+    period.save(update_fields=["published_version"])
+    removed = [a for a in old_cell if a.person_id not in new_ids]
+    for a in removed:
+        for lead in REMINDER_LEADS:
+            jobs.cancel(_reminder_key(period, a, lead))
+    added = [
+        a
+        for a in version.assignments.filter(
+            date=day, shift_type=shift_type, post=post, person_id__in=new_ids - old_ids
+        ).select_related("person", "shift_type")
+    ]
+    _schedule_reminders(period, added)
+    subject = f"值班安排变更：{day:%Y-%m-%d} {shift_type.name} {Post(post).label}（第{version.number}版）"
+    notify(
+        recipients=[a.person for a in removed] + [a.person for a in added],
+        subject=subject,
+        body=reason,
+        link=_period_link(period),
+    )
+    audit.record(
+        actor=actor,
+        action="roster.period.correct",
+        object_type="roster_period",
+        object_id=period.public_id,
+        before={"version": current.number, "people": sorted(a.person.public_id for a in old_cell)},
+        after={"version": version.number, "people": sorted(p.public_id for p in people)},
+        extra={"date": day, "shift_type": shift_type.code, "post": post, "reason": reason},
+    )
+    return version
+
+
+# ------------------------------------------------------------------------------------ kiosk tokens
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def kiosk_token_create(*, actor: User | None, unit: Unit, label: str) -> tuple[KioskToken, str]:
+    """A token that opens the unit's duty board at /kiosk/<secret>/; the secret is returned once."""
+    _require_schedule(actor, unit)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "name the screen this token is for"})
+    secret = secrets.token_urlsafe(32)
+    token = KioskToken.objects.create(
+        unit=unit,
+        label=label[:60],
+        secret_hash=hash_secret(secret),
+        created_at=clock.now(),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    audit.record(
+        actor=actor,
+        action="roster.kiosk_token.create",
+        object_type="kiosk_token",
+        object_id=token.public_id,
+        after={"unit": unit.public_id, "label": token.label},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def kiosk_token_revoke(*, actor: User | None, token: KioskToken) -> KioskToken:
+    token = KioskToken.objects.select_for_update().select_related("unit").get(pk=token.pk)
+    _require_schedule(actor, token.unit)
+    if token.revoked_at is not None:
+        raise ValidationError({"token": "this token is already revoked"})
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="roster.kiosk_token.revoke",
+        object_type="kiosk_token",
+        object_id=token.public_id,
+        after={"revoked_at": token.revoked_at},
+    )
+    return token
+
+
+def summary(period: RosterPeriod) -> dict[str, Any]:
+    return {"unit": period.unit.public_id, "start": period.start, "end": period.end, "status": period.status}

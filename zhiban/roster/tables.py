@@ -1,0 +1,94 @@
+"""The period page's month table as Chinese offices lay it out.
+
+日期 · 星期 · 带班领导 · 值班人员 · 联系电话 · 驾驶员 · 备注.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from zhiban.core.dates import weekday_label
+from zhiban.org.models import Person
+from zhiban.roster import selectors
+from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
+
+MARKS = {"statutory_holiday": "休", "in_lieu_rest": "休", "makeup_workday": "班"}
+
+
+@dataclass
+class Row:
+    date: dt.date
+    weekday: str
+    mark: str
+    holiday: str
+    shift: ShiftType
+    show_date: bool
+    cells: dict[str, list[Person]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.date:%Y%m%d}-{self.shift.code}"
+
+    @property
+    def leaders(self) -> list[Person]:
+        return self.cells.get(Post.DUTY_LEADER, [])
+
+    @property
+    def officers(self) -> list[Person]:
+        return self.cells.get(Post.DUTY_OFFICER, [])
+
+    @property
+    def drivers(self) -> list[Person]:
+        return self.cells.get(Post.STANDBY_DRIVER, [])
+
+    @property
+    def phones(self) -> list[str]:
+        return [f"{p.name} {selectors.phones(p)}" for p in self.leaders + self.officers if selectors.phones(p)]
+
+    @property
+    def times(self) -> str:
+        return f"{self.shift.summer_start:%H:%M}–{self.shift.summer_end:%H:%M}"
+
+
+def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row]:
+    """One row per date and shift worked that day; queries do not grow with the assignments."""
+    shifts = selectors.shift_types_for(period.unit)
+    marks = selectors.day_marks(period.start, period.end)
+    facts = {day: day_kind_of(day, marks) for day in period.days()}
+    by_cell: dict[tuple[dt.date, int], dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
+    for a in selectors.assignments_of(version):
+        by_cell[(a.date, a.shift_type_id)][a.post].append(a.person)
+    rows = []
+    for day in period.days():
+        kind_name = marks.get(day, ("", ""))
+        first = True
+        for shift in shifts:
+            if not shift.applies_to(facts[day]):
+                continue
+            rows.append(
+                Row(
+                    date=day,
+                    weekday=weekday_label(day),
+                    mark=MARKS.get(kind_name[0], ""),
+                    holiday=kind_name[1],
+                    shift=shift,
+                    show_date=first,
+                    cells=dict(by_cell.get((day, shift.pk), {})),
+                )
+            )
+            first = False
+    return rows
+
+
+def day_kind_of(day: dt.date, marks: Mapping[dt.date, tuple[str, str]]) -> str:
+    """workday / rest_day / holiday as `services.day_kind` reads them, from already loaded calendar rows."""
+    found = marks.get(day)
+    if found is None:
+        return "workday" if day.weekday() < 5 else "rest_day"
+    kind, holiday = found
+    if kind in ("workday", "makeup_workday"):
+        return "workday"
+    return "holiday" if holiday else "rest_day"
