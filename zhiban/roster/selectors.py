@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
@@ -78,10 +78,21 @@ def can_setup(user: User | None, organisation: Unit) -> bool:
     )
 
 
+def _visible(user: User | None, path_field: str) -> Q:
+    """Units in the user's view scope, and the units above their own (whose rosters they are on)."""
+    query = unit_scope(user, "view").q(path_field)
+    person = _active_person(user)
+    if person is not None:
+        above = [int(part) for part in person.unit.path.split(".") if part]
+        query |= Q(**{path_field.replace("path", "pk") + "__in": above})
+    return query
+
+
 def period_list(*, user: User | None) -> QuerySet[RosterPeriod]:
-    """Periods of the units the user may see."""
-    scope = unit_scope(user, "view")
-    return RosterPeriod.objects.filter(scope.q("unit__path")).select_related("unit", "published_version")
+    """Periods of the units the user may see, and of the units above their own."""
+    if _active_person(user) is None and not policy_selectors.is_system_administrator(user):
+        return RosterPeriod.objects.none()
+    return RosterPeriod.objects.filter(_visible(user, "unit__path")).select_related("unit", "published_version")
 
 
 def period_get(*, user: User | None, public_id: str) -> RosterPeriod:
@@ -260,7 +271,10 @@ def board(*, units: QuerySet[Unit], at: dt.datetime | None = None) -> list[Board
 
 
 def board_units(*, user: User | None) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_scope(user, "view").q("path"))
+    """The units whose duty the user sees on the board."""
+    if _active_person(user) is None and not policy_selectors.is_system_administrator(user):
+        return Unit.objects.none()
+    return Unit.objects.filter(_visible(user, "path"))
 
 
 def kiosk_token_lookup(secret: str) -> KioskToken | None:
