@@ -15,6 +15,7 @@ from zhiban.notify.api import router as notify_router
 from zhiban.org.api import router as org_router
 from zhiban.policy.api import router as policy_router
 from zhiban.policy.errors import RuleViolationError
+from zhiban.roster.api import router as roster_router
 
 
 class BearerToken(HttpBearer):
@@ -65,3 +66,4 @@ api.add_router("/v1/", org_router)
 api.add_router("/v1/", calendar_router)
 api.add_router("/v1/inbox", notify_router)
 api.add_router("/v1/", policy_router)
+api.add_router("/v1/roster", roster_router)
