@@ -190,7 +190,8 @@ def cell_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     draft = selectors.draft_of(period)
     correcting = draft is None and period.published_version is not None
     current = selectors.assignments_of(draft or period.published_version).filter(date=day, shift_type=shift, post=post)
-    people = selectors.eligible_people(period.unit, post)
+    # Everyone of the organisation is offered: a wrong pick is refused with the rule that forbids it.
+    people = selectors.eligible_people(period.unit, Post.DUTY_OFFICER)
     form = CellForm(
         request.POST or None,
         people=people,
@@ -241,8 +242,10 @@ def cell_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         "post": Post(post),
         "correcting": correcting,
     }
-    template = "roster/_cell_form.html" if request.htmx else "roster/cell_edit.html"  # type: ignore[attr-defined]
-    return render(request, template, context, status=status)
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx swaps only 2xx responses: the refused form comes back as 200 with its errors.
+        return render(request, "roster/_cell_form.html", context)
+    return render(request, "roster/cell_edit.html", context, status=status)
 
 
 @login_required

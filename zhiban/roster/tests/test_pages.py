@@ -256,3 +256,43 @@ def test_board_and_period_page_queries_do_not_grow_with_assignments(roster_org: 
     assert Assignment.objects.filter(version=RosterPeriod.objects.get().published_version).count() == 5
     assert _queries(client, "/board/") == small_board
     assert _queries(client, path) == small_page
+
+
+def test_refused_cell_edit_over_htmx_shows_the_rule_in_the_form(roster_org: dict[str, Any]) -> None:
+    period = services.period_open(actor=None, unit=roster_org["org"], start=DECEMBER[0], end=DECEMBER[1])
+    client = verified_client(roster_org["secretary"].user)
+    args = {"date": "2026-12-03", "shift": roster_org["duty"].public_id, "post": "duty_leader"}
+    response = client.post(
+        f"/roster/{period.public_id}/cell/",
+        {**args, "people": [roster_org["staff_a"].public_id]},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200  # htmx swaps it into the editor
+    assert "ROS-01" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_period_table_marks_holidays_and_make_up_workdays(roster_org: dict[str, Any]) -> None:
+    from zhiban.calendar.models import CalendarDay
+    from zhiban.core import clock
+
+    for day, kind, name, working in [
+        (dt.date(2026, 12, 5), "makeup_workday", "", True),
+        (dt.date(2026, 12, 7), "statutory_holiday", "测试节", False),
+    ]:
+        CalendarDay.objects.create(
+            date=day,
+            kind=kind,
+            holiday_name=name,
+            is_working_day=working,
+            source="manual_correction",
+            updated_at=clock.now(),
+        )
+    period = services.period_open(actor=None, unit=roster_org["org"], start=DECEMBER[0], end=DECEMBER[1])
+    page = verified_client(roster_org["secretary"].user).get(f"/roster/{period.public_id}/").content.decode()
+    saturday = page.split('id="row-20261205-duty"')[1].split("</tr>")[0]
+    monday = page.split('id="row-20261207-duty"')[1].split("</tr>")[0]
+    assert "班" in saturday
+    assert "休" in monday
+    assert "测试节" in monday
+    assert "星期一" in monday
