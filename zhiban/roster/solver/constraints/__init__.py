@@ -1,0 +1,1 @@
+"""One module per constraint family; each has `add(ctx)` posting its constraints and objective terms."""

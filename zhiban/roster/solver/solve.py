@@ -1,0 +1,95 @@
+"""Solves a problem with CP-SAT: time limit, workers, progress reports, a stop flag; the result re-checked."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ortools.sat.python import cp_model
+
+from zhiban.roster.solver.build import build
+from zhiban.roster.solver.check import evaluate
+from zhiban.roster.solver.context import Context
+from zhiban.roster.solver.explain import NO_CAUSE_FOUND, explanation, precheck
+from zhiban.roster.solver.model import Assignment, Explanation, Options, Problem, Progress, Result, Status
+
+STATUSES = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.MODEL_INVALID: Status.UNKNOWN,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution and stops the search when the stop flag is set."""
+
+    def __init__(self, options: Options, started: float) -> None:
+        super().__init__()
+        self.options, self.started, self.solutions = options, started, 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.options.on_progress is not None:
+            wall = time.perf_counter() - self.started
+            self.options.on_progress(Progress(self.objective_value, self.best_objective_bound, wall, self.solutions))
+        if self.options.stop is not None and self.options.stop.is_set():
+            self.stop_search()
+
+
+def _watch(stop: threading.Event, solver: cp_model.CpSolver, done: threading.Event) -> None:
+    """Stops the solver when the flag is set even if no new solution arrives to check it."""
+    while not done.wait(0.05):
+        if stop.is_set():
+            solver.stop_search()
+            return
+
+
+def _assignments(ctx: Context, solver: cp_model.CpSolver) -> tuple[Assignment, ...]:
+    people = ctx.problem.people
+    return tuple(
+        Assignment(people[p].id, d, shift, post) for (p, d, shift, post), v in ctx.x.items() if solver.boolean_value(v)
+    )
+
+
+def solve(problem: Problem, options: Options | None = None) -> Result:
+    options = options or Options()
+    started = time.perf_counter()
+    reasons = precheck(problem)
+    if reasons:
+        return Result(
+            Status.INFEASIBLE, (), None, None, time.perf_counter() - started, Explanation(infeasible=tuple(reasons))
+        )
+    ctx = build(problem)
+    people = {person.id: i for i, person in enumerate(problem.people)}
+    for hint in options.hints:
+        var = ctx.x.get((people.get(hint.person, -1), hint.day, hint.shift, hint.post))
+        if var is not None:
+            ctx.model.add_hint(var, 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit_s
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    if options.workers >= 2:
+        solver.parameters.subsolvers.extend(options.subsolvers)
+    else:
+        solver.parameters.linearization_level = 2
+    done = threading.Event()
+    if options.stop is not None:
+        threading.Thread(target=_watch, args=(options.stop, solver, done), daemon=True).start()
+    try:
+        code = solver.solve(ctx.model, _Reporter(options, started))
+    finally:
+        done.set()
+    status, wall = STATUSES[code], time.perf_counter() - started
+    if status is Status.INFEASIBLE:
+        return Result(status, (), None, None, wall, Explanation(infeasible=(NO_CAUSE_FOUND,)))
+    if status is Status.UNKNOWN:
+        return Result(status, (), None, solver.best_objective_bound, wall, Explanation())
+    roster = _assignments(ctx, solver)
+    checked = evaluate(problem, roster)
+    objective = round(solver.objective_value)
+    if checked.hard or checked.objective != objective:  # the two forms of a rule drifted apart: a bug, say so
+        raise AssertionError(f"solver and checker disagree: {checked.hard[:3]}, {checked.objective} ≠ {objective}")
+    return Result(status, roster, objective, solver.best_objective_bound, wall, explanation(checked))
