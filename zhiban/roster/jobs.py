@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from zhiban.core import jobs
+from django.urls import reverse
+
+from zhiban.core import clock, jobs
 from zhiban.notify.services import notify
 from zhiban.roster.models import Assignment, Post, RosterPeriod
 
@@ -37,4 +39,29 @@ def duty_reminder(payload: dict[str, Any]) -> None:
         body=f"{period.unit.name}",
         dedupe_key=f"roster.remind:{payload['period']}:{payload['date']}:{payload['shift_type']}:"
         f"{payload['post']}:{payload['person']}:{payload.get('lead')}",
+    )
+
+
+@jobs.job_handler("roster.publish_deadline")
+def publish_deadline(payload: dict[str, Any]) -> None:
+    """ROS-03: remind the compiler 3 days and 1 day before the deadline; escalate when it passed unpublished."""
+    from zhiban.roster import selectors
+
+    period = RosterPeriod.objects.filter(pk=payload["period"]).select_related("unit").first()
+    if period is None or period.published_version_id is not None:
+        return
+    stage = payload["stage"]
+    label = f"{period.unit.name} {period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"
+    deadline = period.publish_deadline.astimezone(clock.local_tz())
+    if stage == "missed":
+        recipients = selectors.escalation_people(period.unit) + selectors.schedulers(period.unit)
+        subject = f"值班表逾期未公布：{label}（期限{deadline:%Y-%m-%d %H:%M}）"
+    else:
+        recipients = selectors.schedulers(period.unit)
+        subject = f"值班表公布提醒：{label} 须于{deadline:%Y-%m-%d %H:%M}前公布"
+    notify(
+        recipients=recipients,
+        subject=subject,
+        link=reverse("roster:period_detail", args=[period.public_id]),
+        dedupe_key=f"roster.deadline:{period.pk}:{stage}",
     )

@@ -19,7 +19,7 @@ from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
-from zhiban.org.scopes import organisation_of, person_of, unit_scope
+from zhiban.org.scopes import department_of, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
 from zhiban.roster.models import Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 
@@ -65,6 +65,34 @@ def can_schedule(user: User | None, unit: Unit) -> bool:
         return True
     heads = [a for a in held if a.role in SCHEDULING_HEAD_ROLES and unit.path.startswith(a.unit.path)]
     return bool(heads) and compiled_by(unit) == "department"
+
+
+def schedulers(unit: Unit) -> list[Person]:
+    """Who compiles `unit`'s roster (ROS-03): the department's heads where the pack says so, else the
+    organisation's secretariat."""
+    organisation = organisation_of(unit)
+    if compiled_by(unit) == "department":
+        department = department_of(unit)
+        held = RoleAssignment.objects.filter(
+            role__in=SCHEDULING_HEAD_ROLES, unit__path__startswith=department.path, person__is_active=True
+        ).select_related("person", "unit")
+        found = [a.person for a in held if unit.path.startswith(a.unit.path)]
+        if found:
+            return found
+    held = RoleAssignment.objects.filter(role=Role.SECRETARIAT, unit=organisation, person__is_active=True)
+    return [a.person for a in held.select_related("person")]
+
+
+def escalation_people(unit: Unit) -> list[Person]:
+    """Told when the deadline passes unpublished: the heads of the unit's department and the secretariat."""
+    department = department_of(unit)
+    heads = RoleAssignment.objects.filter(
+        role__in=SCHEDULING_HEAD_ROLES, unit=department, person__is_active=True
+    ).select_related("person")
+    secretariat = RoleAssignment.objects.filter(
+        role=Role.SECRETARIAT, unit=organisation_of(unit), person__is_active=True
+    ).select_related("person")
+    return list({a.person.pk: a.person for a in [*heads, *secretariat]}.values())
 
 
 def can_setup(user: User | None, organisation: Unit) -> bool:

@@ -33,6 +33,9 @@ from zhiban.roster.pack_shifts import shift_specs
 MAX_PERIOD_DAYS = 92
 REMINDER_KIND = "roster.duty_reminder"
 REMINDER_LEADS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
+DEADLINE_KIND = "roster.publish_deadline"
+# ROS-03 publish_deadline: remind the compiler 3 days and 1 day before, escalate when it passes.
+DEADLINE_STAGES = {"d3": dt.timedelta(days=3), "d1": dt.timedelta(days=1), "missed": dt.timedelta(0)}
 
 
 def _require_schedule(actor: User | None, unit: Unit) -> None:
@@ -117,6 +120,15 @@ def period_open(*, actor: User | None, unit: Unit, start: dt.date, end: dt.date)
         created_at=clock.now(),
         created_by=actor if actor is not None and actor.pk else None,
     )
+    for stage, before in DEADLINE_STAGES.items():
+        due = period.publish_deadline - before
+        if due > clock.now() or stage == "missed":
+            jobs.schedule(
+                DEADLINE_KIND,
+                {"period": period.pk, "stage": stage},
+                max(due, clock.now()),
+                f"roster.deadline:{period.pk}:{stage}",
+            )
     audit.record(
         actor=actor,
         action="roster.period.open",

@@ -49,6 +49,11 @@ class Row:
         return [f"{p.name} {selectors.phones(p)}" for p in self.leaders + self.officers if selectors.phones(p)]
 
     @property
+    def gaps(self) -> int:
+        """Places of the shift's posts nobody fills (ROS-01 posts_filled)."""
+        return sum(max(count - len(self.cells.get(post, [])), 0) for post, count in self.shift.posts())
+
+    @property
     def times(self) -> str:
         return f"{self.shift.summer_start:%H:%M}–{self.shift.summer_end:%H:%M}"
 

@@ -157,10 +157,12 @@ def period_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     period = _period_or_404(user, public_id)
     scheduler = selectors.can_schedule(user, period.unit)
     version = selectors.shown_version(user=user, period=period)
+    rows = period_rows(period, version)
     context = {
         "period": period,
         "version": version,
-        "rows": period_rows(period, version),
+        "rows": rows,
+        "gaps": sum(row.gaps for row in rows),
         "scheduler": scheduler,
         "publish_form": PublishForm(),
         "late": clock.now() > period.publish_deadline,

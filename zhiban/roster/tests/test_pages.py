@@ -296,3 +296,26 @@ def test_period_table_marks_holidays_and_make_up_workdays(roster_org: dict[str, 
     assert "休" in monday
     assert "测试节" in monday
     assert "星期一" in monday
+
+
+def test_ros_01_unfilled_posts_are_counted_on_the_period_page_and_flagged_on_the_board(
+    roster_org: dict[str, Any],
+) -> None:
+    period = services.period_open(actor=None, unit=roster_org["org"], start=DECEMBER[0], end=dt.date(2026, 12, 2))
+    services.assignment_set(
+        actor=None,
+        period=period,
+        day=dt.date(2026, 12, 1),
+        shift_type=roster_org["duty"],
+        post="duty_officer",
+        people=[roster_org["staff_a"]],
+    )
+    client = verified_client(roster_org["secretary"].user)
+    page = client.get(f"/roster/{period.public_id}/").content.decode()
+    assert 'id="gaps"' in page
+    assert "有5个岗位空缺" in page  # 2 days x 3 places, 1 filled
+    services.period_publish(actor=None, period=period)
+    roster_org["travel"].move_to(local(2026, 12, 1, 10))
+    board = client_for(roster_org["staff_a"]).get("/board/").content.decode()
+    assert "staff_a" in board
+    assert board.count("空缺") == 4  # no leader, no driver: under "now" and under "today"

@@ -424,3 +424,50 @@ def test_kiosk_token_made_and_revoked(roster_org: dict[str, Any]) -> None:
 def test_kiosk_token_refused_to_unprivileged(roster_org: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
         services.kiosk_token_create(actor=roster_org["staff_a"].user, unit=roster_org["dept_a"], label="x")
+
+
+# ------------------------------------------------------------------------------------ deadline reminders
+
+
+def test_ros_03_opening_schedules_deadline_reminders_and_escalation(roster_org: dict[str, Any]) -> None:
+    period = services.period_open(actor=None, unit=roster_org["dept_a"], start=DECEMBER[0], end=DECEMBER[1])
+    due = {
+        job.payload["stage"]: job.due_at
+        for job in Job.objects.filter(kind=services.DEADLINE_KIND, payload__period=period.pk)
+    }
+    assert due == {"d3": local(2026, 11, 28), "d1": local(2026, 11, 30), "missed": local(2026, 12, 1)}
+
+
+def test_ros_03_deadline_reminder_goes_to_the_compiler_and_escalation_to_the_head(
+    roster_org: dict[str, Any],
+) -> None:
+    from zhiban.roster.jobs import publish_deadline
+
+    period = services.period_open(actor=None, unit=roster_org["dept_a"], start=DECEMBER[0], end=DECEMBER[1])
+    OutboxMessage.objects.all().delete()
+    publish_deadline({"period": period.pk, "stage": "d1"})
+    assert set(OutboxMessage.objects.values_list("recipient__username", flat=True)) == {"secretary"}
+    OutboxMessage.objects.all().delete()
+    publish_deadline({"period": period.pk, "stage": "missed"})
+    assert set(OutboxMessage.objects.values_list("recipient__username", flat=True)) == {"secretary", "head_a"}
+    assert "逾期" in OutboxMessage.objects.first().subject  # type: ignore[union-attr]
+
+
+def test_ros_03_no_deadline_reminder_once_published(roster_org: dict[str, Any], period: RosterPeriod) -> None:
+    from zhiban.roster.jobs import publish_deadline
+
+    fill_day(roster_org, period, DEC_3)
+    services.period_publish(actor=None, period=period)
+    OutboxMessage.objects.all().delete()
+    publish_deadline({"period": period.pk, "stage": "missed"})
+    assert not OutboxMessage.objects.exists()
+
+
+def test_ros_03_department_compiler_gets_the_reminder_under_maintenance(org_tree: dict[str, Any]) -> None:
+    from zhiban.roster.jobs import publish_deadline
+
+    policy_adopt(actor=None, organisation=org_tree["org"], pack_id="maintenance")
+    services.roster_setup_from_pack(actor=None, organisation=org_tree["org"])
+    period = services.period_open(actor=None, unit=org_tree["station_a"], start=DECEMBER[0], end=DECEMBER[1])
+    publish_deadline({"period": period.pk, "stage": "d1"})
+    assert set(OutboxMessage.objects.values_list("recipient__username", flat=True)) == {"head_a"}
