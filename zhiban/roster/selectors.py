@@ -21,7 +21,7 @@ from zhiban.core import clock
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
-from zhiban.roster.models import Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
+from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 
 SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
 
@@ -175,8 +175,6 @@ def eligible_people(unit: Unit, post: str) -> QuerySet[Person]:
     """People who may be picked for a post of `unit`'s roster: active staff of its organisation."""
     organisation = organisation_of(unit)
     people = Person.objects.filter(unit__path__startswith=organisation.path, is_active=True).order_by("name")
-    from zhiban.roster.models import POST_ROLE
-
     role = POST_ROLE.get(post)
     if role:
         people = people.filter(roles__role=role).distinct()

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -203,6 +202,26 @@ def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post:
             )
 
 
+def _check_one_post(
+    version: RosterVersion | None, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]
+) -> None:
+    """Nobody fills two posts of the same shift (leader and officer at once)."""
+    if version is None or not people:
+        return
+    taken = (
+        Assignment.objects.filter(version=version, date=day, shift_type=shift_type, person__in=people)
+        .exclude(post=post)
+        .select_related("person")
+        .first()
+    )
+    if taken is not None:
+        raise _rule_error(
+            "person",
+            "ROS-01.one_post",
+            f"{taken.person.name} is already {Post(taken.post).label} of {shift_type.name} on {day}",
+        )
+
+
 def _cell(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
     return list(
         Assignment.objects.filter(version=version, date=day, shift_type=shift_type, post=post).select_related("person")
@@ -256,6 +275,7 @@ def assignment_set(
             "the roster is published; it changes only through a correction with a reason (a new version)",
         )
     _check_cell(period, day, shift_type, post, people)
+    _check_one_post(draft, day, shift_type, post, people)
     if draft is None:
         draft = RosterVersion.objects.create(period=period, number=0)
     before, after = _replace_cell(draft, day, shift_type, post, people, pinned)
@@ -385,6 +405,7 @@ def roster_correct(
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
     _check_cell(period, day, shift_type, post, people)
+    _check_one_post(current, day, shift_type, post, people)
     old_cell = _cell(current, day, shift_type, post)
     old_ids = {a.person_id for a in old_cell}
     new_ids = {p.pk for p in people}
@@ -486,7 +507,3 @@ def kiosk_token_revoke(*, actor: User | None, token: KioskToken) -> KioskToken:
         after={"revoked_at": token.revoked_at},
     )
     return token
-
-
-def summary(period: RosterPeriod) -> dict[str, Any]:
-    return {"unit": period.unit.public_id, "start": period.start, "end": period.end, "status": period.status}

@@ -152,7 +152,9 @@ def test_secretary_edits_a_cell_publishes_corrects_and_sees_the_diff(roster_org:
     diff = client.get(f"/roster/{period.public_id}/diff/", {"a": 1, "b": 2}).content.decode()
     assert "staff_a" in diff
     assert "head_a" in diff
-    assert "sick" in client.get(f"/roster/{period.public_id}/versions/").content.decode()
+    versions = client.get(f"/roster/{period.public_id}/versions/").content.decode()
+    assert "sick" in versions
+    assert 'id="compare"' in versions
 
 
 # ------------------------------------------------------------------------------------ board and kiosk
@@ -319,3 +321,26 @@ def test_ros_01_unfilled_posts_are_counted_on_the_period_page_and_flagged_on_the
     board = client_for(roster_org["staff_a"]).get("/board/").content.decode()
     assert "staff_a" in board
     assert board.count("空缺") == 4  # no leader, no driver: under "now" and under "today"
+
+
+@pytest.mark.parametrize("who", [None, "staff_a", "head_b", "head_a"])
+def test_setup_from_pack_refused_to_all_but_the_secretariat(roster_org: dict[str, Any], who: str | None) -> None:
+    from zhiban.core.models import AuditEvent
+
+    client = client_for(roster_org[who]) if who else Client()
+    before = AuditEvent.objects.count()
+    response = client.post(f"/roster/setup/{roster_org['org'].public_id}/")
+    assert response.status_code == (302 if who is None else 404)
+    assert AuditEvent.objects.count() == before
+    assert "/roster/setup/" not in client.get("/roster/").content.decode()
+
+
+def test_secretary_sets_up_shift_types_from_the_page(roster_org: dict[str, Any]) -> None:
+    from zhiban.core.models import AuditEvent
+
+    client = verified_client(roster_org["secretary"].user)
+    assert f"/roster/setup/{roster_org['org'].public_id}/" in client.get("/roster/").content.decode()
+    before = AuditEvent.objects.count()
+    assert client.post(f"/roster/setup/{roster_org['org'].public_id}/").status_code == 302
+    assert AuditEvent.objects.filter(action="roster.shift_types.setup").count() == 2  # the fixture's and this one
+    assert AuditEvent.objects.count() == before + 1

@@ -471,3 +471,13 @@ def test_ros_03_department_compiler_gets_the_reminder_under_maintenance(org_tree
     period = services.period_open(actor=None, unit=org_tree["station_a"], start=DECEMBER[0], end=DECEMBER[1])
     publish_deadline({"period": period.pk, "stage": "d1"})
     assert set(OutboxMessage.objects.values_list("recipient__username", flat=True)) == {"head_a"}
+
+
+def test_ros_01_one_person_one_post_per_shift(roster_org: dict[str, Any], period: RosterPeriod) -> None:
+    kwargs: dict[str, Any] = {"actor": None, "period": period, "day": DEC_3, "shift_type": roster_org["duty"]}
+    services.assignment_set(post="duty_leader", people=[roster_org["leader"]], **kwargs)
+    with pytest.raises(ValidationError) as caught:
+        services.assignment_set(post="duty_officer", people=[roster_org["leader"]], **kwargs)
+    assert _codes(caught.value) == ["ROS-01.one_post"]
+    services.assignment_set(post="duty_officer", people=[roster_org["staff_a"]], **kwargs)
+    assert Assignment.objects.count() == 2
