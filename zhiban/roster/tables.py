@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from zhiban.calendar import selectors as calendar_selectors
+from zhiban.core import clock
 from zhiban.core.dates import weekday_label
 from zhiban.org.models import Person
 from zhiban.roster import selectors
@@ -26,6 +28,8 @@ class Row:
     holiday: str
     shift: ShiftType
     show_date: bool
+    start: dt.datetime
+    end: dt.datetime
     cells: dict[str, list[Person]] = field(default_factory=dict)
 
     @property
@@ -55,7 +59,8 @@ class Row:
 
     @property
     def times(self) -> str:
-        return f"{self.shift.summer_start:%H:%M}–{self.shift.summer_end:%H:%M}"
+        """The shift's hours on this date (summer or winter, CAL-03)."""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
 
 def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row]:
@@ -66,6 +71,8 @@ def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row
     by_cell: dict[tuple[dt.date, int], dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
     for a in selectors.assignments_of(version):
         by_cell[(a.date, a.shift_type_id)][a.post].append(a.person)
+    seasons = calendar_selectors.effective_seasons(period.unit).dates
+    tz = clock.local_tz()
     rows = []
     for day in period.days():
         kind_name = marks.get(day, ("", ""))
@@ -73,8 +80,11 @@ def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row
         for shift in shifts:
             if not shift.applies_to(facts[day]):
                 continue
+            start, end = shift.window(day, seasons, tz)
             rows.append(
                 Row(
+                    start=start,
+                    end=end,
                     date=day,
                     weekday=weekday_label(day),
                     mark=MARKS.get(kind_name[0], ""),

@@ -344,3 +344,14 @@ def test_secretary_sets_up_shift_types_from_the_page(roster_org: dict[str, Any])
     assert client.post(f"/roster/setup/{roster_org['org'].public_id}/").status_code == 302
     assert AuditEvent.objects.filter(action="roster.shift_types.setup").count() == 2  # the fixture's and this one
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_cal_03_period_table_shows_the_winter_times_in_december(org_tree: dict[str, Any]) -> None:
+    from zhiban.policy.services import policy_adopt
+
+    policy_adopt(actor=None, organisation=org_tree["org"], pack_id="bureau-shifts")
+    services.roster_setup_from_pack(actor=None, organisation=org_tree["org"])
+    period = services.period_open(actor=None, unit=org_tree["org"], start=DECEMBER[0], end=DECEMBER[1])
+    page = client_for(org_tree["staff_a"]).get(f"/roster/{period.public_id}/").content.decode()
+    saturday_night = page.split('id="row-20261205-night"')[1].split("</tr>")[0]
+    assert "19:00–08:00" in saturday_night  # winter; summer would be 20:00
