@@ -8,10 +8,11 @@ by the posts' qualification and headcount (ROS-01); refusals name their rule.
 from __future__ import annotations
 
 import calendar as pycalendar
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -290,6 +291,60 @@ def assignment_set(
         before={"people": before},
         after={"people": after, "pinned": pinned},
         extra={"date": day, "shift_type": shift_type.code, "post": post},
+    )
+    return draft
+
+
+@contextlib.contextmanager
+def _naming_cell(index: int, day: dt.date, shift_type: ShiftType, post: str) -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as error:
+        where = f"cell {index} ({day} {shift_type.code} {post})"
+        raise ValidationError({"cells": f"{where}: {'; '.join(error.messages)}"}) from error
+
+
+@transaction.atomic
+def draft_fill(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    cells: Sequence[tuple[dt.date, ShiftType, str, Sequence[Person]]],
+    source: str = "generator",
+) -> RosterVersion:
+    """Write many cells into the draft at once (the generator's output): pinned cells are kept, every
+    other given cell replaces what was there, each checked as a single edit would be. All or nothing."""
+    period = _locked(period)
+    _require_schedule(actor, period.unit)
+    if period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None:
+        raise _rule_error(
+            "period", "ROS-03.change_only_by_request", "the roster is published; it changes only through a correction"
+        )
+    draft = selectors.draft_of(period) or RosterVersion.objects.create(period=period, number=0)
+    pinned = {
+        (a.date, a.shift_type_id, a.post)
+        for a in draft.assignments.filter(pinned=True).only("date", "shift_type", "post")
+    }
+    written: list[tuple[int, dt.date, ShiftType, str, Sequence[Person]]] = []
+    for index, (day, shift_type, post, people) in enumerate(cells, start=1):
+        if (day, shift_type.pk, post) in pinned:
+            continue
+        with _naming_cell(index, day, shift_type, post):
+            _check_cell(period, day, shift_type, post, people)
+        _replace_cell(draft, day, shift_type, post, people, pinned=False)
+        written.append((index, day, shift_type, post, people))
+    for index, day, shift_type, post, people in written:  # once all are in: order does not matter
+        with _naming_cell(index, day, shift_type, post):
+            _check_one_post(draft, day, shift_type, post, people)
+    if period.status == RosterPeriod.Status.OPEN:
+        period.status = RosterPeriod.Status.DRAFT
+        period.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="roster.draft.fill",
+        object_type="roster_period",
+        object_id=period.public_id,
+        after={"cells": len(written), "kept_pinned": len(pinned), "source": source},
     )
     return draft
 

@@ -481,3 +481,48 @@ def test_ros_01_one_person_one_post_per_shift(roster_org: dict[str, Any], period
     assert _codes(caught.value) == ["ROS-01.one_post"]
     services.assignment_set(post="duty_officer", people=[roster_org["staff_a"]], **kwargs)
     assert Assignment.objects.count() == 2
+
+
+# ------------------------------------------------------------------------------------ bulk fill
+
+
+def test_draft_fill_writes_all_cells_keeps_pinned_and_is_audited_once(
+    roster_org: dict[str, Any], period: RosterPeriod
+) -> None:
+    duty = roster_org["duty"]
+    services.assignment_set(
+        actor=None,
+        period=period,
+        day=DEC_3,
+        shift_type=duty,
+        post="duty_officer",
+        people=[roster_org["head_a"]],
+        pinned=True,
+    )
+    before = AuditEvent.objects.count()
+    cells = [
+        (DEC_3, duty, "duty_officer", [roster_org["staff_a"]]),  # pinned: kept as head_a
+        (dt.date(2026, 12, 4), duty, "duty_officer", [roster_org["staff_b"]]),
+        (dt.date(2026, 12, 4), duty, "duty_leader", [roster_org["leader"]]),
+    ]
+    services.draft_fill(actor=roster_org["secretary"].user, period=period, cells=cells)
+    assert AuditEvent.objects.count() == before + 1
+    found = set(Assignment.objects.values_list("date", "post", "person__name"))
+    assert found == {
+        (DEC_3, "duty_officer", "head_a"),
+        (dt.date(2026, 12, 4), "duty_officer", "staff_b"),
+        (dt.date(2026, 12, 4), "duty_leader", "leader"),
+    }
+
+
+def test_org_03_draft_fill_is_all_or_nothing_naming_the_cell(roster_org: dict[str, Any], period: RosterPeriod) -> None:
+    duty = roster_org["duty"]
+    cells = [
+        (dt.date(2026, 12, 4), duty, "duty_officer", [roster_org["staff_b"]]),
+        (dt.date(2026, 12, 5), duty, "duty_officer", [roster_org["guard"]]),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.draft_fill(actor=None, period=period, cells=cells)
+    assert "cell 2" in caught.value.messages[0]
+    assert "ORG-03" in caught.value.messages[0]
+    assert not Assignment.objects.exists()
