@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiban.core.models import public_id_field
 from zhiban.org.models import Person, Role, Unit
 from zhiban.policy.rules import cal_03
+from zhiban.roster.feed_models import FeedToken  # noqa: F401 (its own module, ROS-06)
 
 
 class DayKind(models.TextChoices):

@@ -1,6 +1,6 @@
 """Roster pages under /roster/ (the board and the kiosk live at /board/ and /kiosk/<token>/, see core.urls)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from zhiban.roster import views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("setup/<str:unit_id>/", views.setup, name="setup"),
     path("kiosk-tokens/", views.kiosk_tokens, name="kiosk_tokens"),
     path("kiosk-tokens/<str:public_id>/revoke/", views.kiosk_token_revoke, name="kiosk_token_revoke"),
+    path("", include("zhiban.roster.export_urls")),
     path("<str:public_id>/", views.period_detail, name="period_detail"),
     path("<str:public_id>/cell/", views.cell_edit, name="cell_edit"),
     path("<str:public_id>/publish/", views.period_publish, name="period_publish"),

@@ -1,0 +1,147 @@
+"""The printable roster as Chinese offices lay it out: one month per A4 landscape page (ROS-06).
+
+日期 · 星期 (节假日、调休上班) · 带班领导 · 值班人员 (白班 / 夜班) · 联系电话 · 驾驶员 · 备注, with the
+duty-room phone and fax, the duty requirements, the compiler and the publication date in the footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from zhiban.core import clock
+from zhiban.core.dates import weekday_label
+from zhiban.org.models import Person, Unit
+from zhiban.org.scopes import organisation_of
+from zhiban.roster import selectors
+from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
+
+COLUMNS = ("日期", "星期", "带班领导", "值班人员", "联系电话", "驾驶员", "备注")
+MAKEUP_MARK = "调休上班"
+REQUIREMENTS = (
+    "值班人员须按时到岗交接班，坚守岗位，不得擅离职守；值班电话保持畅通。",
+    "遇有突发事件和重要情况，立即报告带班领导，按规定及时上报，并做好值班记录。",
+    "确需调班的，须提前报经同意并告知秘书处；调整情况以最新公布的值班表为准。",
+)
+
+
+@dataclass
+class DayRow:
+    """One date of the sheet; posts listed per shift where the day has more than one (白班 / 夜班)."""
+
+    date: dt.date
+    weekday: str
+    mark: str
+    leaders: list[str] = field(default_factory=list)
+    officers: list[str] = field(default_factory=list)
+    drivers: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.date.month}月{self.date.day}日"
+
+
+@dataclass
+class MonthSheet:
+    title: str
+    year: int
+    month: int
+    rows: list[DayRow]
+    duty_phone: str
+    fax: str
+    compiler: str
+    published: dt.date | None
+    draft: bool
+    requirements: tuple[str, ...] = REQUIREMENTS
+
+
+def sheet_title(unit: Unit, year: int, month: int) -> str:
+    """`XX局2026年12月值班表` (the unit's name after its organisation's where they differ)."""
+    organisation = organisation_of(unit)
+    name = organisation.name if organisation.pk == unit.pk else f"{organisation.name}{unit.name}"
+    return f"{name}{year}年{month}月值班表"
+
+
+def day_mark(kind: str, holiday: str) -> str:
+    """元旦 / 春节 … on holidays and the rest days around them, 调休上班 on make-up workdays."""
+    if kind == "makeup_workday":
+        return MAKEUP_MARK
+    if kind in ("statutory_holiday", "in_lieu_rest") and holiday:
+        return holiday
+    return ""
+
+
+def _labelled(names: list[str], shift: ShiftType, split: bool) -> str:
+    text = "、".join(names)
+    return f"{shift.name}：{text}" if split and text else text
+
+
+def _phone_line(person: Person) -> str:
+    numbers = " ".join(n for n in (person.office_phone, person.mobile) if n)
+    return f"{person.name} {numbers}" if numbers else ""
+
+
+def _compiler(period: RosterPeriod, version: RosterVersion | None) -> str:
+    publisher = getattr(version.published_by, "person", None) if version and version.published_by else None
+    if publisher is not None:
+        return str(publisher.unit.name)
+    if selectors.compiled_by(period.unit) == "department":
+        from zhiban.org.scopes import department_of
+
+        return str(department_of(period.unit).name)
+    return "秘书处"
+
+
+def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[MonthSheet]:
+    """One sheet per calendar month the period touches; queries do not grow with the assignments."""
+    marks = selectors.day_marks(period.start, period.end)
+    by_day: dict[dt.date, dict[int, dict[str, list[Person]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    shifts: dict[int, ShiftType] = {}
+    for a in selectors.assignments_of(version):
+        by_day[a.date][a.shift_type_id][a.post].append(a.person)
+        shifts[a.shift_type_id] = a.shift_type
+    rows_by_month: dict[tuple[int, int], list[DayRow]] = defaultdict(list)
+    for day in period.days():
+        kind, holiday = marks.get(day, ("", ""))
+        row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday))
+        day_shifts = sorted(by_day.get(day, {}).items(), key=lambda item: shifts[item[0]].sort_order)
+        split = len(day_shifts) > 1
+        seen: set[int] = set()
+        for shift_id, posts in day_shifts:
+            shift = shifts[shift_id]
+            for post, target in (
+                (Post.DUTY_LEADER, row.leaders),
+                (Post.DUTY_OFFICER, row.officers),
+                (Post.STANDBY_DRIVER, row.drivers),
+            ):
+                people = posts.get(post, [])
+                if people:
+                    target.append(_labelled([p.name for p in people], shift, split))
+                for person in people:
+                    if person.pk not in seen and _phone_line(person):
+                        seen.add(person.pk)
+                        row.phones.append(_phone_line(person))
+            if split:
+                row.notes.append(f"{shift.name} {shift.summer_start:%H:%M}–{shift.summer_end:%H:%M}")
+        rows_by_month[(day.year, day.month)].append(row)
+    published = version.published_at.astimezone(clock.local_tz()).date() if version and version.published_at else None
+    compiler = _compiler(period, version)
+    return [
+        MonthSheet(
+            title=sheet_title(period.unit, year, month),
+            year=year,
+            month=month,
+            rows=rows,
+            duty_phone=period.unit.duty_phone or organisation_of(period.unit).duty_phone,
+            fax=period.unit.fax or organisation_of(period.unit).fax,
+            compiler=compiler,
+            published=published,
+            draft=version is None or version.is_draft,
+        )
+        for (year, month), rows in sorted(rows_by_month.items())
+    ]
