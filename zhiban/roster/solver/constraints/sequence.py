@@ -7,19 +7,19 @@ from ortools.sat.python import cp_model
 from zhiban.roster.solver.context import Context
 
 
-def _forbid_short_blocks(m: cp_model.CpModel, lits: list[cp_model.IntVar], shortest: int, working: bool) -> None:
-    """No inner block of `working` days shorter than `shortest` (a block needs a neighbour on both sides)."""
+def _min_blocks(m: cp_model.CpModel, lits: list[cp_model.IntVar], shortest: int, working: bool) -> None:
+    """A block of (working or free) days starting on day d ≥ 1 goes on to d + k for k < shortest, inside the horizon.
+
+    Posted as `in[d+k] ≥ in[d] − in[d−1]`: three variables per row, which imply the usual clause per short block
+    and keep a tighter LP relaxation.
+    """
     horizon = len(lits)
-
-    def inside(v: cp_model.IntVar) -> cp_model.LinearExprT:
-        return v if working else 1 - v
-
-    for length in range(1, shortest):
-        for start in range(1, horizon - length):
-            end = start + length  # the day after the block, still inside the horizon
-            clause = [inside(lits[start - 1]), inside(lits[end])]  # a neighbour is also inside → not a block
-            clause += [1 - inside(lits[d]) for d in range(start, end)]  # or a day in it is outside
-            m.add(sum(clause) >= 1)  # linear, not add_bool_or: the default LP relaxation then sees it
+    for d in range(1, horizon):
+        for k in range(1, min(shortest, horizon - d)):
+            if working:
+                m.add(lits[d + k] + lits[d - 1] - lits[d] >= 0)
+            else:  # (1 − w[d+k]) ≥ (1 − w[d]) − (1 − w[d−1])
+                m.add(lits[d + k] + lits[d - 1] - lits[d] <= 1)
 
 
 def add(ctx: Context) -> None:
@@ -32,6 +32,6 @@ def add(ctx: Context) -> None:
             for start in range(ctx.horizon - most):
                 m.add(sum(lits[start : start + most + 1]) <= most)
         if limits.min_consecutive_days:
-            _forbid_short_blocks(m, lits, limits.min_consecutive_days, working=True)
+            _min_blocks(m, lits, limits.min_consecutive_days, working=True)
         if limits.min_consecutive_days_off:
-            _forbid_short_blocks(m, lits, limits.min_consecutive_days_off, working=False)
+            _min_blocks(m, lits, limits.min_consecutive_days_off, working=False)

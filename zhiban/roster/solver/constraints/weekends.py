@@ -15,7 +15,7 @@ def add(ctx: Context) -> None:
         flags = []
         for key, days in weekends.items():
             f = m.new_bool_var(f"we_{p}_{key}")
-            lits = [ctx.work[p, d] for d in days]
-            m.add_max_equality(f, lits)
+            for d in days:  # f ≥ each worked weekend day, as linear rows the default LP relaxation keeps
+                m.add(f >= ctx.work[p, d])
             flags.append(f)
         m.add(sum(flags) <= most)

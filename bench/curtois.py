@@ -1,0 +1,120 @@
+"""Curtois–Qu staff-scheduling benchmark, Instances 1–8, through `zhiban solver curtois` (the roster solver core).
+
+Each instance runs in its own child process (time limit 60 s, 2 workers) so its peak memory is its own; the roster
+CSV is re-scored by the checker. Writes `bench/results/curtois.json` and `.md` with the machine noted.
+Environment: CURTOIS_TIME_LIMIT (s, default 60), CURTOIS_SEEDS (comma-separated, default "0"; the median run by
+objective is reported), CURTOIS_INSTANCES (default "1,2,3,4,5,6,7,8").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.foundation import RESULTS, machine
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curtois"
+BEST = {1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1300}
+TARGETS = {  # (seconds, allowed gap %, must be proven optimal) from the Roster issue
+    1: (2, 0, True),
+    2: (2, 0, True),
+    3: (2, 0, True),
+    4: (10, 0, True),
+    5: (10, 0, True),
+    6: (10, 0, True),
+    7: (60, 1, False),
+    8: (60, 5, False),
+}
+
+CHILD = r"""
+import json, resource, sys
+from zhiban.roster.solver.cli import run_curtois
+from zhiban.roster.solver.curtois import load, read_csv
+from zhiban.roster.solver.check import evaluate
+instance, limit, seed, out = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+line = run_curtois(instance, time_limit=limit, workers=2, out=out, seed=seed)
+checked = evaluate(load(instance), read_csv(out))
+line["checked_objective"] = checked.objective if line["objective"] is not None else None
+line["hard_violations"] = len(checked.hard) if line["objective"] is not None else None
+line["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+print(json.dumps(line))
+"""
+
+
+def _run(number: int, limit: float, seed: int, tmp: Path) -> dict[str, Any]:
+    args = [str(DATA / f"Instance{number}.txt"), str(limit), str(seed), str(tmp / f"roster{number}.csv")]
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"Instance{number} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["hard_violations"] or result["checked_objective"] != result["objective"]:
+        raise SystemExit(f"Instance{number}: the checker disagrees with the solver: {result}")
+    result["seed"] = seed
+    return result
+
+
+def _verdict(number: int, run: dict[str, Any]) -> str:
+    seconds, gap, proven = TARGETS[number]
+    wall, objective = run["wall_s"], run["objective"]
+    if objective is None:
+        return "missed (no roster)"
+    ok = (run["status"] == "optimal" if proven else run["gap_pct"] <= gap) and wall <= seconds
+    want = f"{'proven optimal' if proven else f'gap ≤ {gap} %'} ≤ {seconds} s"
+    return ("met" if ok else "missed") + f" ({want})"
+
+
+def main() -> None:
+    limit = float(os.environ.get("CURTOIS_TIME_LIMIT", "60"))
+    seeds = [int(s) for s in os.environ.get("CURTOIS_SEEDS", "0").split(",")]
+    numbers = [int(n) for n in os.environ.get("CURTOIS_INSTANCES", "1,2,3,4,5,6,7,8").split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as directory:
+        for number in numbers:
+            runs = [_run(number, limit, seed, Path(directory)) for seed in seeds]
+            for run in runs:
+                objective = run["objective"]
+                gap = None if objective is None else round(100 * (objective - BEST[number]) / BEST[number], 2)
+                run["gap_pct"] = gap
+            runs.sort(key=lambda r: (r["objective"] is None, r["objective"] or 0, r["wall_s"]))
+            median = runs[len(runs) // 2]
+            row = {**median, "best_known": BEST[number], "runs": len(runs)}
+            row["median_wall_s"] = statistics.median(r["wall_s"] for r in runs)
+            row["target"] = _verdict(number, median)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    report = {
+        "benchmark": "curtois",
+        "machine": machine(),
+        "time_limit_s": limit,
+        "workers": 2,
+        "seeds": seeds,
+        "instances": rows,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "curtois.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    columns = ["instance", "status", "objective", "bound", "best_known", "gap_pct", "wall_s", "peak_rss_mb", "target"]
+    lines = [
+        "# Curtois–Qu benchmark (Instances 1–8)",
+        "",
+        f"Machine: {report['machine']}. Command: `make bench` (`python -m bench`), or one instance with "
+        f"`zhiban solver curtois INSTANCE.txt --time-limit {limit:g} --workers 2 --out ROSTER.csv`. "
+        f"Time limit {limit:g} s, 2 workers, seeds {seeds} (median run by objective). Every roster re-scored from "
+        "its CSV by the checker: 0 hard violations, same objective.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows],
+        "",
+    ]
+    (RESULTS / "curtois.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
