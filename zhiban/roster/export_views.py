@@ -34,6 +34,8 @@ def _sheets(request: HttpRequest, public_id: str) -> tuple[RosterPeriod, list[pr
     user = _user(request)
     period = _period_or_404(user, public_id)
     version = selectors.shown_version(user=user, period=period)
+    if version is None and not selectors.can_schedule(user, period.unit):
+        raise Http404  # nothing published yet (schedulers get an empty sheet to fill in)
     return period, printing.month_sheets(period, version)
 
 

@@ -16,6 +16,7 @@ from zhiban.org.models import Person, Unit
 from zhiban.org.scopes import organisation_of
 from zhiban.roster import selectors
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
+from zhiban.roster.tables import day_kind_of
 
 COLUMNS = ("日期", "星期", "带班领导", "值班人员", "联系电话", "驾驶员", "备注")
 MAKEUP_MARK = "调休上班"
@@ -106,27 +107,32 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
         by_day[a.date][a.shift_type_id][a.post].append(a.person)
         shifts[a.shift_type_id] = a.shift_type
     rows_by_month: dict[tuple[int, int], list[DayRow]] = defaultdict(list)
+    shift_types = selectors.shift_types_for(period.unit)
     for day in period.days():
         kind, holiday = marks.get(day, ("", ""))
         row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday))
-        day_shifts = sorted(by_day.get(day, {}).items(), key=lambda item: shifts[item[0]].sort_order)
-        split = len(day_shifts) > 1
+        worked = [s for s in shift_types if s.applies_to(day_kind_of(day, marks))]
+        worked += [shifts[pk] for pk in by_day.get(day, {}) if shifts[pk] not in worked]
         seen: set[int] = set()
-        for shift_id, posts in day_shifts:
-            shift = shifts[shift_id]
-            for post, target in (
-                (Post.DUTY_LEADER, row.leaders),
-                (Post.DUTY_OFFICER, row.officers),
-                (Post.STANDBY_DRIVER, row.drivers),
-            ):
-                people = posts.get(post, [])
+        for post, target in (
+            (Post.DUTY_LEADER, row.leaders),
+            (Post.DUTY_OFFICER, row.officers),
+            (Post.STANDBY_DRIVER, row.drivers),
+        ):
+            # Named by shift (白班：… / 夜班：…) where the day has several shifts with this post, as the
+            # import reads them back.
+            split = len([s for s in worked if s.headcount(post)]) > 1
+            for shift in worked:
+                people = by_day.get(day, {}).get(shift.pk, {}).get(post, [])
                 if people:
                     target.append(_labelled([p.name for p in people], shift, split))
-                for person in people:
+        for shift in worked:
+            for post_people in by_day.get(day, {}).get(shift.pk, {}).values():
+                for person in post_people:
                     if person.pk not in seen and _phone_line(person):
                         seen.add(person.pk)
                         row.phones.append(_phone_line(person))
-            if split:
+            if len(worked) > 1:
                 row.notes.append(f"{shift.name} {shift.summer_start:%H:%M}–{shift.summer_end:%H:%M}")
         rows_by_month[(day.year, day.month)].append(row)
     published = version.published_at.astimezone(clock.local_tz()).date() if version and version.published_at else None
