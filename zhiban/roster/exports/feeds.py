@@ -113,7 +113,7 @@ def _may_revoke(actor: User | None, token: FeedToken) -> bool:
 
 @transaction.atomic
 def feed_token_revoke(*, actor: User | None, token: FeedToken) -> FeedToken:
-    token = FeedToken.objects.select_for_update().select_related("unit").get(pk=token.pk)
+    token = FeedToken.objects.select_for_update().get(pk=token.pk)  # no outer join: PostgreSQL refuses FOR UPDATE
     if not _may_revoke(actor, token):
         raise PermissionDenied("you may not revoke this feed")
     if token.revoked_at is not None:

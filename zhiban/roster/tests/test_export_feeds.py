@@ -53,14 +53,14 @@ def test_ros_06_personal_feed_has_the_duty_in_shanghai_time_with_an_alarm_the_da
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
-    event = events[0]
+    event: Any = events[0]
     assert str(event["SUMMARY"]) == "值班人员 · 值班（坐班+电话值班） · 办公室"
     start, end = event["DTSTART"].dt, event["DTEND"].dt
     assert str(start.tzinfo) == "Asia/Shanghai"
     assert start == dt.datetime(2026, 12, 3, 9, 0, tzinfo=start.tzinfo)
     assert end == dt.datetime(2026, 12, 4, 9, 0, tzinfo=start.tzinfo)
     assert "TZID=Asia/Shanghai" in response.content.decode()
-    alarms = list(event.walk("VALARM"))
+    alarms: list[Any] = list(event.walk("VALARM"))
     assert len(alarms) == 1
     assert alarms[0]["TRIGGER"].dt == -dt.timedelta(days=1)
     assert str(alarms[0]["ACTION"]) == "DISPLAY"

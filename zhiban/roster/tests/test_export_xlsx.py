@@ -140,7 +140,7 @@ def test_ros_06_xlsx_import_refuses_a_wrong_header(roster_org: dict[str, Any], e
 def test_ros_06_xlsx_import_names_row_and_column_of_each_error_and_writes_nothing(
     roster_org: dict[str, Any], empty_period: RosterPeriod
 ) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         [dt.datetime(2026, 12, 1), "星期二", "leader", "staff_a", "", "driver"],  # fine on its own
         [dt.datetime(2026, 12, 2), "星期三", "", "nobody", "", ""],  # unknown person
         ["12月32日", "", "", "staff_a", "", ""],  # bad date
