@@ -12,6 +12,7 @@ from zhiban.core.models import public_id_field
 from zhiban.org.models import Person, Role, Unit
 from zhiban.policy.rules import cal_03
 from zhiban.roster.feed_models import FeedToken  # noqa: F401 (its own module, ROS-06)
+from zhiban.roster.generation.models import GenerationRun  # noqa: F401 (its own package, ROS-04)
 
 
 class DayKind(models.TextChoices):
