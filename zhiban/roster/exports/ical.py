@@ -19,6 +19,7 @@ from zhiban.roster.models import Assignment, RosterPeriod
 POST_NAMES = {"duty_leader": "带班领导", "duty_officer": "值班人员", "standby_driver": "驾驶员"}
 PAST_DAYS = 92
 ALARM_BEFORE = dt.timedelta(days=1)
+REFRESH = dt.timedelta(hours=1)
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -74,7 +75,8 @@ def feed_calendar(token: FeedToken) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", feed_name(token))
     calendar.add("x-wr-timezone", str(clock.local_tz()))
-    calendar.add("x-published-ttl", dt.timedelta(hours=1))
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
+    calendar.add("x-published-ttl", "PT1H")  # the same, for clients that predate RFC 7986
     seasons: dict[int, Any] = {}
     for a in _published(token):
         unit: Unit = a.version.period.unit

@@ -51,6 +51,7 @@ def test_ros_06_personal_feed_has_the_duty_in_shanghai_time_with_an_alarm_the_da
     response = Client().get(f"/roster/feeds/{secret}.ics")
     calendar = Calendar.from_ical(response.content)
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in response.content.decode()
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     event: Any = events[0]
