@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,10 +52,17 @@ def render_pdf(html: str, *, chromium: str = CHROMIUM, timeout: float = TIMEOUT_
             source.as_uri(),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=False, cwd=work)
-        except FileNotFoundError as error:
+            # Its own process group, so a hung chromium is ended with all its helper processes.
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work, start_new_session=True
+            )
+        except (FileNotFoundError, PermissionError) as error:
             raise PdfRenderError(f"{chromium} is not installed") from error
+        try:
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired as error:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise PdfRenderError(f"chromium did not finish within {timeout:.0f} s") from error
         if not target.exists() or target.stat().st_size == 0:
             raise PdfRenderError("chromium produced no PDF")

@@ -168,3 +168,11 @@ def test_ros_06_pdf_of_two_months_has_two_pages(roster_org: dict[str, Any], tmp_
 def test_pdf_render_error_when_chromium_is_missing(tmp_path: Path) -> None:
     with pytest.raises(pdf.PdfRenderError, match="not installed"):
         pdf.render_pdf("<p>x</p>", chromium=str(tmp_path / "no-chromium"))
+
+
+def test_pdf_render_gives_up_after_the_timeout(tmp_path: Path) -> None:
+    hanging = tmp_path / "hanging-chromium"
+    hanging.write_text("#!/bin/sh\nsleep 30\n")
+    hanging.chmod(0o755)
+    with pytest.raises(pdf.PdfRenderError, match="did not finish"):
+        pdf.render_pdf("<p>x</p>", chromium=str(hanging), timeout=0.5)
