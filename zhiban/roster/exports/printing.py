@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
 from zhiban.core.dates import weekday_label
 from zhiban.org.models import Person, Unit
@@ -108,6 +109,7 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
         shifts[a.shift_type_id] = a.shift_type
     rows_by_month: dict[tuple[int, int], list[DayRow]] = defaultdict(list)
     shift_types = selectors.shift_types_for(period.unit)
+    seasons = calendar_selectors.effective_seasons(period.unit).dates
     for day in period.days():
         kind, holiday = marks.get(day, ("", ""))
         row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday))
@@ -133,7 +135,8 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
                         seen.add(person.pk)
                         row.phones.append(_phone_line(person))
             if len(worked) > 1:
-                row.notes.append(f"{shift.name} {shift.summer_start:%H:%M}–{shift.summer_end:%H:%M}")
+                start, end = shift.window(day, seasons, clock.local_tz())  # summer or winter times (CAL-03)
+                row.notes.append(f"{shift.name} {start:%H:%M}–{end:%H:%M}")
         rows_by_month[(day.year, day.month)].append(row)
     published = version.published_at.astimezone(clock.local_tz()).date() if version and version.published_at else None
     compiler = _compiler(period, version)

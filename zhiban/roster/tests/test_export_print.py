@@ -104,7 +104,7 @@ def test_ros_06_print_sheet_splits_day_and_night_and_marks_the_draft(roster_org:
     page = verified_client(roster_org["secretary"].user).get(f"/roster/{period.public_id}/print/").content.decode()
     row = _row(page, DEC_3)
     assert "值班（坐班+电话值班）：staff_a<br>夜班：staff_b" in row
-    assert "夜班 20:00–08:00" in row
+    assert "夜班 19:00–08:00" in row  # December: the winter times (CAL-03)
     assert "（草稿）" in page
     assert "未发布" in page
 
