@@ -1,7 +1,8 @@
 """Run every benchmark: `python -m bench` (what `make bench` does)."""
 
-from bench import curtois, foundation
+from bench import curtois, foundation, roster_synthetic
 
 if __name__ == "__main__":
     foundation.main()
     curtois.main()
+    roster_synthetic.main()
