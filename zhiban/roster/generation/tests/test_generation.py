@@ -144,3 +144,34 @@ def test_ros_04_only_the_compiler_starts_or_stops(roster_org: dict[str, Any], we
     run.refresh_from_db()
     assert not run.stop_requested
     assert GenerationRun.objects.count() == 1
+
+
+def test_ros_04_year_to_date_points_come_from_published_rosters(roster_org: dict[str, Any], week: Any) -> None:
+    _run(roster_org, week)
+    services.period_publish(actor=roster_org["secretary"].user, period=week)
+    following = services.period_open(
+        actor=roster_org["secretary"].user, unit=roster_org["org"], start=dt.date(2026, 12, 8), end=dt.date(2026, 12, 9)
+    )
+    built = build_problem(following)
+    prior = {p.name: p.prior_points for p in built.problem.people}
+    assert prior["leader"] == 5 * 1 + 2 * 1.5  # Tue–Fri and Mon weekdays, Sat and Sun weekend days
+    assert prior["driver"] == 8.0
+    assert sum(prior.values()) == 3 * 8.0  # three posts a day, each worth the day's points
+    assert built.problem.fairness is not None
+    assert built.problem.fairness.points["weekend", "duty"] == 1.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ros_04_the_worker_runs_the_solve_after_its_job_commits(roster_org: dict[str, Any], week: Any) -> None:
+    from zhiban.core import jobs as core_jobs
+
+    run = generation.generation_start(actor=roster_org["secretary"].user, period=week, time_limit_s=5)
+    job = Job.objects.get(kind="roster.generate")
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, claimed_by="test", attempts=1)
+    assert core_jobs.run_job(job.pk, worker="test") == "done"
+    thread = jobs._threads.get(run.pk)
+    if thread is not None:
+        thread.join(30)
+    run.refresh_from_db()
+    assert run.status == GenerationRun.Status.DONE, run.error
+    assert run.written == 21
