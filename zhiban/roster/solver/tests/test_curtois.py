@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from zhiban.roster.solver import evaluate
+from zhiban.roster.solver import Options, Progress, Status, evaluate, solve
 from zhiban.roster.solver.curtois import FormatError, load, parse, read_csv
 
 BENCH = Path(__file__).resolve().parents[4] / ".." / "shared" / "bench" / "curtois"
@@ -90,3 +91,20 @@ def test_small_file_parses_into_the_core_dataclasses() -> None:
 def test_bad_file_names_the_line(old: str, new: str, message: str) -> None:
     with pytest.raises(FormatError, match=message):
         parse(GOOD.replace(old, new, 1))
+
+
+@needs_data
+def test_stop_flag_ends_a_long_search_early_keeping_the_best_found() -> None:
+    stop = threading.Event()
+    timers: list[threading.Timer] = []
+
+    def on_progress(progress: Progress) -> None:
+        if not timers:  # half a second after the first roster is found
+            timers.append(threading.Timer(0.5, stop.set))
+            timers[0].start()
+
+    options = Options(time_limit_s=60, workers=2, stop=stop, on_progress=on_progress)
+    result = solve(load(BENCH / "Instance8.txt"), options)
+    assert result.wall_s < 10  # Instance8 is far from proven at 60 s
+    assert result.status is Status.FEASIBLE
+    assert evaluate(load(BENCH / "Instance8.txt"), result.assignments).objective == result.objective
