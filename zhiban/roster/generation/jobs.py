@@ -9,6 +9,7 @@ elapsed) to the run row and reads the stop request, all on its own connection.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from dataclasses import asdict
 from typing import Any
@@ -22,6 +23,7 @@ from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.generation.problem import build_problem
 
 TICK_S = 0.25
+HEARTBEAT_S = 1.0
 STOP_GRACE_S = 2.0  # a stop asked before any roster is found waits this long for a first one
 
 _threads: dict[int, threading.Thread] = {}
@@ -104,23 +106,27 @@ def _solve_and_write(run: GenerationRun) -> GenerationRun:
     if GenerationRun.objects.filter(pk=run.pk, stop_requested=True).exists():
         wanted.set()
         asked_at = 0.0
-    started = clock.now()
+    started = last_beat = time.monotonic()
     helper = threading.Thread(target=work, name=f"solve-{run.pk}")
     helper.start()
     reported = 0
     while helper.is_alive():
         helper.join(TICK_S)
-        elapsed = (clock.now() - started).total_seconds()
+        elapsed = time.monotonic() - started
         if len(latest) != reported:
             reported = len(latest)
             best = latest[-1]
             GenerationRun.objects.filter(pk=run.pk).update(
                 best_objective=best.objective,
                 bound=best.bound,
-                elapsed_s=round(best.wall_s, 2),
+                elapsed_s=round(elapsed, 2),
                 solutions=best.solutions,
                 heartbeat_at=clock.now(),
             )
+            last_beat = time.monotonic()
+        elif time.monotonic() - last_beat >= HEARTBEAT_S:  # the elapsed time moves on in the panel
+            GenerationRun.objects.filter(pk=run.pk).update(elapsed_s=round(elapsed, 2), heartbeat_at=clock.now())
+            last_beat = time.monotonic()
         if not wanted.is_set() and GenerationRun.objects.filter(pk=run.pk, stop_requested=True).exists():
             wanted.set()
             asked_at = elapsed

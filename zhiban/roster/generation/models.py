@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhiban.core.models import public_id_field
+
+QUEUE_PATIENCE = dt.timedelta(minutes=15)
+RUN_PATIENCE = dt.timedelta(minutes=2)
 
 
 class GenerationRun(models.Model):
@@ -55,3 +60,12 @@ class GenerationRun(models.Model):
     @property
     def active(self) -> bool:
         return self.status in self.ACTIVE
+
+    def abandoned(self, now: dt.datetime) -> bool:
+        """Active but silent far beyond its time limit: its worker is gone (queued: no worker took it)."""
+        if self.status == self.Status.QUEUED:
+            return now - self.created_at > QUEUE_PATIENCE
+        if self.status == self.Status.RUNNING:
+            since = self.heartbeat_at or self.created_at
+            return now - since > dt.timedelta(seconds=self.time_limit_s) + RUN_PATIENCE
+        return False

@@ -46,6 +46,12 @@ def generation_start(*, actor: User | None, period: RosterPeriod, time_limit_s: 
         raise ValidationError(
             {"period": "ROS-03: the roster is published; it changes only through a correction, not a new draft"}
         )
+    now = clock.now()
+    for stale in period.generation_runs.filter(status__in=GenerationRun.ACTIVE):
+        if stale.abandoned(now):  # its worker is gone: end it so a new run may start
+            stale.status, stale.finished_at = GenerationRun.Status.FAILED, now
+            stale.error = "abandoned: no progress from the worker"
+            stale.save(update_fields=["status", "finished_at", "error"])
     if period.generation_runs.filter(status__in=GenerationRun.ACTIVE).exists():
         raise ValidationError({"period": "a generation run for this period is already under way"})
     run = GenerationRun.objects.create(

@@ -175,3 +175,17 @@ def test_ros_04_the_worker_runs_the_solve_after_its_job_commits(roster_org: dict
     run.refresh_from_db()
     assert run.status == GenerationRun.Status.DONE, run.error
     assert run.written == 21
+
+
+def test_ros_04_an_abandoned_run_does_not_block_a_new_one(roster_org: dict[str, Any], week: Any) -> None:
+    first = generation.generation_start(actor=roster_org["secretary"].user, period=week, time_limit_s=20)
+    GenerationRun.objects.filter(pk=first.pk).update(status=GenerationRun.Status.RUNNING)
+    roster_org["travel"].shift(dt.timedelta(seconds=20 + 119))
+    with pytest.raises(ValidationError, match="already under way"):  # still within its time limit + 2 minutes
+        generation.generation_start(actor=roster_org["secretary"].user, period=week)
+    roster_org["travel"].shift(dt.timedelta(seconds=2))
+    second = generation.generation_start(actor=roster_org["secretary"].user, period=week)
+    first.refresh_from_db()
+    assert first.status == GenerationRun.Status.FAILED
+    assert "abandoned" in first.error
+    assert second.status == GenerationRun.Status.QUEUED
