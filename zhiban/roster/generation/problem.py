@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
@@ -15,6 +15,8 @@ from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.roster import selectors, solver
 from zhiban.roster.generation.points import SOLVER_KIND, PointTable, is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
+
+MEMBER = "unit_member"  # the qualification for the duty officer post: belonging to the period's unit
 
 
 @dataclass
@@ -53,10 +55,17 @@ def unavailability(period: RosterPeriod, people: list[Person], dates: list[dt.da
 
 
 def _duty_candidates(period: RosterPeriod) -> tuple[list[Person], list[str]]:
-    """Active people of the period's unit that the rule engine lets stand duty (ORG-03), and who was left out."""
+    """Who the rule engine lets stand duty (ORG-03), and who was left out: the people of the period's unit,
+    and the organisation's leaders on duty and drivers (for those posts only, as the cell editor offers them)."""
     organisation = organisation_of(period.unit)
     people, excluded = [], []
-    for person in Person.objects.filter(unit__path__startswith=period.unit.path).select_related("unit", "job_type"):
+    role_holders = RoleAssignment.objects.filter(
+        role__in=[r for r in POST_ROLE.values() if r], unit__path__startswith=organisation.path
+    ).values("person_id")
+    candidates = Person.objects.filter(
+        Q(unit__path__startswith=period.unit.path) | Q(pk__in=role_holders, is_active=True)
+    ).select_related("unit", "job_type")
+    for person in candidates:
         if not person.is_active:
             excluded.append(f"{person.name}: not active")
             continue
@@ -86,6 +95,11 @@ def _qualifications(people: list[Person], organisation_path: str) -> dict[int, f
     ).values_list("person_id", "role"):
         held[person_id].add(str(role))
     return {p.pk: frozenset(held[p.pk]) for p in people}
+
+
+def _members(people: list[Person], unit_path: str) -> set[int]:
+    """People of the period's unit: only they fill the duty officer post (MEMBER qualification)."""
+    return {p.pk for p in people if p.unit.path.startswith(unit_path)}
 
 
 def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) -> dict[int, float]:
@@ -127,7 +141,9 @@ def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
     solver_shifts = tuple(
         solver.ShiftType(code, shift_minutes(s)[1], shift_minutes(s)[0]) for code, s in shift_types.items()
     )
-    posts = tuple(solver.Post(str(post), str(Post(post).label), role) for post, role in POST_ROLE.items())
+    posts = tuple(solver.Post(str(post), str(Post(post).label), role or MEMBER) for post, role in POST_ROLE.items())
+    members = _members(people, period.unit.path)
+    quals = {pk: held | {MEMBER} if pk in members else held for pk, held in quals.items()}
     days = tuple(solver.Day(d.isoformat(), d.weekday(), kinds[d]) for d in dates)
     cover = []
     reverse_kind = {v: k for k, v in SOLVER_KIND.items()}

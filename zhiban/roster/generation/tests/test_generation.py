@@ -16,6 +16,7 @@ from zhiban.roster.generation import jobs
 from zhiban.roster.generation import services as generation
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.generation.problem import build_problem
+from zhiban.roster.generation.tests.conftest import WEEK
 from zhiban.roster.models import Assignment, RosterPeriod
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +37,12 @@ def test_problem_has_calendar_kinds_qualifications_and_no_guard(roster_org: dict
     assert "guard" not in people
     assert "outsider" not in people
     assert any(line == "guard: ORG-03" for line in built.excluded)
-    assert people["leader"].qualifications == {"duty_leader"}
-    assert people["driver"].qualifications == {"standby_driver"}
-    assert people["staff_a"].qualifications == frozenset()
+    assert people["leader"].qualifications == {"duty_leader", "unit_member"}
+    assert people["driver"].qualifications == {"standby_driver", "unit_member"}
+    assert people["staff_a"].qualifications == {"unit_member"}
     posts = {x.id: x.qualification for x in p.posts}
     assert posts["duty_leader"] == "duty_leader"
-    assert posts["duty_officer"] is None
+    assert posts["duty_officer"] == "unit_member"
     assert {c.post for c in p.cover} == {"duty_leader", "duty_officer", "standby_driver"}
     assert all(c.minimum == c.maximum and c.under_weight is None for c in p.cover)
 
@@ -189,3 +190,26 @@ def test_ros_04_an_abandoned_run_does_not_block_a_new_one(roster_org: dict[str, 
     assert first.status == GenerationRun.Status.FAILED
     assert "abandoned" in first.error
     assert second.status == GenerationRun.Status.QUEUED
+
+
+def test_org_03_department_roster_takes_its_own_people_and_the_organisation_leaders(
+    roster_org: dict[str, Any],
+) -> None:
+    period = services.period_open(
+        actor=roster_org["secretary"].user, unit=roster_org["dept_a"], start=WEEK[0], end=dt.date(2026, 12, 2)
+    )
+    built = build_problem(period)
+    people = {x.name: x.qualifications for x in built.problem.people}
+    assert people == {
+        "head_a": {"unit_member"},
+        "staff_a": {"unit_member"},
+        "leader": {"duty_leader"},  # the organisation's leader on duty, for that post only
+        "driver": {"standby_driver"},
+    }
+    run = _run(roster_org, period)
+    assert run.status == GenerationRun.Status.DONE, run.error or run.refused
+    officers = set(
+        Assignment.objects.filter(version__period=period, post="duty_officer").values_list("person__name", flat=True)
+    )
+    assert officers <= {"head_a", "staff_a"}
+    assert officers
