@@ -65,7 +65,8 @@ def generation_start(request: HttpRequest, public_id: str) -> HttpResponse:
 def run_panel(request: HttpRequest, public_id: str) -> HttpResponse:
     """The progress panel (refreshed by htmx while the run is active) with the explanation once it ends."""
     run = _run(request, public_id)
-    return render(request, "roster/generation/_panel.html", {"run": run, "period": run.period})
+    context = {"run": run, "period": run.period, "abandoned": run.abandoned(clock.now())}
+    return render(request, "roster/generation/_panel.html", context)
 
 
 @login_required

@@ -213,3 +213,20 @@ def test_org_03_department_roster_takes_its_own_people_and_the_organisation_lead
     )
     assert officers <= {"head_a", "staff_a"}
     assert officers
+
+
+def test_org_03_a_refused_cell_is_reported_and_the_rest_written(roster_org: dict[str, Any], week: Any) -> None:
+    run = generation.generation_start(actor=roster_org["secretary"].user, period=week)
+    duty = roster_org["duty"]
+    cells = [
+        (WEEK[0], duty, "duty_officer", [roster_org["staff_a"]]),
+        (WEEK[0], duty, "duty_leader", [roster_org["guard"]]),  # a guard: the rule engine refuses (ORG-03)
+        (WEEK[0], duty, "standby_driver", [roster_org["driver"]]),
+    ]
+    done = generation.generation_finish(run=run, status=GenerationRun.Status.DONE, cells=cells, fields={})
+    assert done.written == 2
+    assert len(done.refused) == 1
+    assert "guard" in done.refused[0]
+    assert "ORG-03" in done.refused[0]
+    rows = set(Assignment.objects.filter(version__period=week).values_list("post", "person__name"))
+    assert rows == {("duty_officer", "staff_a"), ("standby_driver", "driver")}

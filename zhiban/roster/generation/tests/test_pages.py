@@ -91,3 +91,17 @@ def test_ros_04_fairness_page_shows_chart_and_numbers(roster_org: dict[str, Any]
     assert 'class="bar-weekday"' in html
     # the leader stood all 7 days: 5 weekdays + 2 weekend days = 5 + 3 = 8 points
     assert "<td>leader</td><td>5</td><td>2</td><td>0</td><td>0</td><td>8.0</td>" in html
+
+
+def test_ros_04_infeasible_explanation_in_plain_words(roster_org: dict[str, Any], week: Any) -> None:
+    from zhiban.org.models import RoleAssignment
+
+    RoleAssignment.objects.filter(person=roster_org["driver"]).delete()
+    run = generation.generation_start(actor=roster_org["secretary"].user, period=week)
+    jobs.execute(run.pk)
+    html = verified_client(roster_org["secretary"].user).get(reverse("roster:generation", args=[week.public_id]))
+    text = html.content.decode()
+    assert 'id="run-infeasible"' in text
+    assert "2026-12-01 duty" in text
+    assert "0 qualified people available, 1 needed" in text
+    assert "Traceback" not in text
