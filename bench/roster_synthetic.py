@@ -351,9 +351,10 @@ NOTES = [
     "  on leave and respects rest, and its roster is given to CP-SAT as a hint (a feasible start at once).",
     "- Wall time includes building the instances and the hint; peak memory is the method's process and its",
     "  worker processes. Per-unit time limits: S 2 s, M 1 s, L 2 s; units stop early when proven optimal.",
-    "- An earlier run under load once hit the solver's own solver-vs-checker assertion for a hinted, time-limited",
-    "  unit (checker objective 1300 ≠ CP-SAT's 3450); the benchmark counts such cases",
-    "  (`solver_checker_disagreements`) and re-solves without the hint. The committed run had none.",
+    "- While this benchmark was written, a hinted, time-limited single-worker solve hit the solver's own",
+    "  solver-vs-checker assertion (checker objective 1300 ≠ CP-SAT's 3450: slack in the model's max/min);",
+    "  the solver now reports the checker's true cost (commit 5e4132b). The benchmark still counts such cases",
+    "  (`solver_checker_disagreements`) and re-solves without the hint; the committed run had none.",
 ]
 
 
