@@ -32,6 +32,25 @@ TARGETS = {  # (seconds, allowed gap %, must be proven optimal) from the Roster 
     8: (60, 5, False),
 }
 
+NOTES = """## What was measured while building the model (2-core machine shared with other work, single runs are noisy)
+
+- **Subsolver.** With 2 workers CP-SAT runs one full-problem subsolver and gives the other thread to LNS and local
+  search. The default (`default_lp`) left Instance2 at bound 208 after 20 s (optimum 828), Instance5 at bound 1 after
+  60 s (roster 1338) and Instance8 at 2030 after 60 s. `max_lp` (every constraint linearized) proves Instance2 in
+  about 1 s and is the solver's default. Tried instead and dropped: `reduced_costs` (Instance4 unproven at 60 s,
+  Instance5 1241), `quick_restart` (Instance8 1735), `lb_tree_search` and `pseudo_costs` (Instance5 1239/1240 at 30 s),
+  two full subsolvers without LNS (`max_lp` + `core`: Instance5 1245 at 30 s).
+- **Minimum blocks as three-variable rows** (`in[d+k] ≥ in[d] − in[d−1]`) instead of one clause per short block:
+  Instance4 proven in 42 and 43 s (seeds 0, 1) against 58 s and unproven at 60 s; Instance3 median 2.3 s against
+  4.5 s, Instance2 2.6 s against 2.9 s (3 seeds, machine under load). Kept.
+- **Worked-day indicator as the sum of the day's variables** instead of a literal tied to it: worse (Instance2
+  unproven at 10 s, bound 733). Dropped.
+- Not tried for lack of time: symmetry breaking (the instances have few interchangeable people: days off and
+  requests differ), solution hints from a first phase, per-instance tuning.
+- A plain CP-SAT model needs, per the benchmark README, 22, 58 and 54 s for Instances 4–6 and reaches 1058 and 1431
+  on 7 and 8 after 120 s; the figures above are this solver's.
+"""
+
 CHILD = r"""
 import json, resource, sys
 from zhiban.roster.solver.cli import run_curtois
@@ -112,6 +131,7 @@ def main() -> None:
         "|" + "---|" * len(columns),
         *["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows],
         "",
+        NOTES,
     ]
     (RESULTS / "curtois.md").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -194,8 +194,10 @@ class Options:
     on_progress: Callable[[Progress], None] | None = None
     stop: threading.Event | None = None
     hints: tuple[Assignment, ...] = ()
-    # With 2+ workers: the full-linearization LP (strong bounds from the sequence clauses) and core-based search.
-    subsolvers: tuple[str, ...] = ("max_lp", "core")
+    # Full-problem subsolvers, in order of use. With 2 workers CP-SAT runs one (max_lp: the LP with every constraint
+    # linearized, which bounds the Curtois instances far better than the default) and shares the other thread
+    # among LNS and local search; more workers take the next ones too.
+    subsolvers: tuple[str, ...] = ("max_lp", "core", "default_lp")
 
 
 @dataclass(frozen=True)
