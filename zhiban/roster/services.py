@@ -1,8 +1,9 @@
 """Roster writes: seed shift types from the pack, open a period, edit the draft, publish, correct, kiosk tokens.
 
 Each service is atomic, permission-checked (`selectors.can_schedule`) and records exactly one audit
-event. Every edit of who is on duty is checked by the rule engine (ORG-03 via `policy.enforce`) and
-by the posts' qualification and headcount (ROS-01); refusals name their rule.
+event. Every edit of who is on duty is checked by the rule engine (`policy.enforce`): ORG-03
+outsiders, ROS-01 days, posts, headcount, qualification and one post per shift, ROS-03 changes to a
+published roster; refusals cite rule, pack, clause and policy version.
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from zhiban.notify.services import notify
 from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
+from zhiban.policy.rules import ros_03
 from zhiban.policy.rules.org_03 import DutyCandidate
+from zhiban.policy.rules.ros_01 import PostCell, PostHolder, ShiftDay, ShiftPosts
+from zhiban.policy.rules.ros_03 import PublishTiming, RosterChange
 from zhiban.roster import selectors
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.pack_shifts import shift_specs
+from zhiban.roster.rest.services import credits_sync as rest_credits_sync
 
 MAX_PERIOD_DAYS = 92
 REMINDER_KIND = "roster.duty_reminder"
@@ -41,10 +46,6 @@ DEADLINE_STAGES = {"d3": dt.timedelta(days=3), "d1": dt.timedelta(days=1), "miss
 def _require_schedule(actor: User | None, unit: Unit) -> None:
     if actor is not None and not selectors.can_schedule(actor, unit):
         raise PermissionDenied(f"you may not compile the roster of {unit.name}")
-
-
-def _rule_error(field: str, rule_code: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(f"{rule_code.split('.')[0]}: {message}", code=rule_code)})
 
 
 # ------------------------------------------------------------------------------------ shift types
@@ -85,19 +86,11 @@ def roster_setup_from_pack(*, actor: User | None, organisation: Unit) -> list[Sh
 # ------------------------------------------------------------------------------------ periods
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.local_tz())
-
-
 def publish_deadline(unit: Unit, start: dt.date) -> dt.datetime:
     """ROS-03 publish_by: by the end of the month before `start` (also "before the 1st"), or `lead_days`
     before the first duty day. Without a pack: the first duty day's midnight."""
     _, params = selectors.rule_parameters(unit, ["ROS-03"])
-    ros03 = params.get("ROS-03", {})
-    rule = ros03.get("publish_by", "before_duty_day")
-    if rule in ("end_of_previous_month", "before_first_of_month"):
-        return _local_midnight(start.replace(day=1))
-    return _local_midnight(start - dt.timedelta(days=int(ros03.get("lead_days", 0) or 0)))
+    return ros_03.deadline(start, params.get("ROS-03", {}), clock.local_tz())
 
 
 @transaction.atomic
@@ -161,16 +154,10 @@ def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post:
     organisation = organisation_of(period.unit)
     if shift_type.organisation_id != organisation.pk:
         raise ValidationError({"shift_type": f"{shift_type.name} is not a shift type of {organisation.name}"})
-    kind = day_kind(day)
-    if not shift_type.applies_to(kind):
-        raise _rule_error("shift_type", "ROS-01.shift_days", f"{shift_type.name} is not worked on {day} ({kind})")
-    headcount = shift_type.headcount(post)
-    if headcount == 0:
-        raise _rule_error("post", "ROS-01.posts", f"{shift_type.name} has no post {post}")
-    if len(people) > headcount:
-        raise _rule_error(
-            "person", "ROS-01.headcount", f"{shift_type.name} {Post(post).label} takes {headcount}, not {len(people)}"
-        )
+    shift_days = ShiftDay(shift_type.name, day, day_kind(day), tuple(shift_type.day_kinds))
+    policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="shift_type", facts=shift_days)
+    cell = PostCell(shift_type.name, str(Post(post).label), shift_type.headcount(post), len(people))
+    policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="post" if cell.headcount == 0 else "person", facts=cell)
     if len({p.pk for p in people}) != len(people):
         raise ValidationError({"person": "the same person is given twice"})
     for person in people:
@@ -189,18 +176,15 @@ def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post:
         )
         if not person.is_active:
             raise ValidationError({"person": f"{person.name} is not active"})
-        role = POST_ROLE.get(post)
-        if (
-            role
-            and not RoleAssignment.objects.filter(
+        role = POST_ROLE.get(post) or ""
+        holds = (
+            bool(role)
+            and RoleAssignment.objects.filter(
                 person=person, role=role, unit__path__startswith=organisation.path
             ).exists()
-        ):
-            raise _rule_error(
-                "person",
-                "ROS-01.qualification",
-                f"{person.name} does not hold the role {Post(post).label} and cannot fill that post",
-            )
+        )
+        holder = PostHolder(person.name, str(Post(post).label), role, holds)
+        policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="person", facts=holder)
 
 
 def _check_one_post(
@@ -216,11 +200,8 @@ def _check_one_post(
         .first()
     )
     if taken is not None:
-        raise _rule_error(
-            "person",
-            "ROS-01.one_post",
-            f"{taken.person.name} is already {Post(taken.post).label} of {shift_type.name} on {day}",
-        )
+        facts = ShiftPosts(taken.person.name, shift_type.name, day, str(Post(post).label), str(Post(taken.post).label))
+        policy.enforce(unit=version.period.unit, rule_ids=["ROS-01"], field="person", facts=facts)
 
 
 def _cell(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
@@ -242,6 +223,17 @@ def _replace_cell(
         ]
     )
     return before, [p.public_id for p in people]
+
+
+def _period_label(period: RosterPeriod) -> str:
+    return f"{period.unit.name} {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}"
+
+
+def _enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edit", reason: str = "") -> None:
+    """ROS-03 change_only_by_request: a published roster is not edited in place; a correction needs a reason."""
+    field = "reason" if channel == "correction" else "period"
+    facts = RosterChange(_period_label(period), published=published, channel=channel, reason=reason)
+    policy.enforce(unit=period.unit, rule_ids=["ROS-03"], field=field, facts=facts)
 
 
 def _locked(period: RosterPeriod) -> RosterPeriod:
@@ -269,12 +261,7 @@ def assignment_set(
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
     draft = selectors.draft_of(period)
-    if draft is None and period.status == RosterPeriod.Status.PUBLISHED:
-        raise _rule_error(
-            "period",
-            "ROS-03.change_only_by_request",
-            "the roster is published; it changes only through a correction with a reason (a new version)",
-        )
+    _enforce_change(period, published=draft is None and period.status == RosterPeriod.Status.PUBLISHED)
     _check_cell(period, day, shift_type, post, people)
     _check_one_post(draft, day, shift_type, post, people)
     if draft is None:
@@ -316,10 +303,9 @@ def draft_fill(
     other given cell replaces what was there, each checked as a single edit would be. All or nothing."""
     period = _locked(period)
     _require_schedule(actor, period.unit)
-    if period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None:
-        raise _rule_error(
-            "period", "ROS-03.change_only_by_request", "the roster is published; it changes only through a correction"
-        )
+    _enforce_change(
+        period, published=period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None
+    )
     draft = selectors.draft_of(period) or RosterVersion.objects.create(period=period, number=0)
     pinned = {
         (a.date, a.shift_type_id, a.post)
@@ -413,12 +399,22 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     draft.number = (previous.number if previous else 0) + 1
     draft.published_at = now
     draft.published_by = actor if actor is not None and actor.pk else None
-    draft.late = now > period.publish_deadline
+    timing = policy.evaluate(
+        unit=period.unit,
+        rule_ids=["ROS-03"],
+        facts=PublishTiming(_period_label(period), due=period.publish_deadline, at=now),
+    )
+    draft.late = (
+        any(f.code == "ROS-03.publish_on_time" for f in timing.warnings)
+        if "ROS-03" in timing.evaluated
+        else now > period.publish_deadline
+    )
     draft.note = note.strip()[:500]
     draft.save()
     period.published_version = draft
     period.status = RosterPeriod.Status.PUBLISHED
     period.save(update_fields=["published_version", "status"])
+    rest_credits_sync(draft)  # ROS-07 compensatory rest credits
     people = _people_of(assignments)
     subject = f"值班表已公布：{period.unit.name} {period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"
     if draft.number > 1:
@@ -452,8 +448,7 @@ def roster_correct(
     period = _locked(period)
     _require_schedule(actor, period.unit)
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "a correction of a published roster needs a reason"})
+    _enforce_change(period, published=True, channel="correction", reason=reason)
     current = period.published_version
     if current is None:
         raise ValidationError({"period": "the roster is not published; edit the draft instead"})
@@ -484,6 +479,7 @@ def roster_correct(
     Assignment.objects.bulk_create(copied)
     period.published_version = version
     period.save(update_fields=["published_version"])
+    rest_credits_sync(version)  # ROS-07 compensatory rest credits
     removed = [a for a in old_cell if a.person_id not in new_ids]
     for a in removed:
         for lead in REMINDER_LEADS:

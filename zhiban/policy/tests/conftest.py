@@ -23,6 +23,15 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def service_center_counts() -> tuple[int, int, int]:
+    """service-center's rules, implemented and planned, as its pack file says (rules flip as they land)."""
+    from zhiban.policy.packs import get_pack
+
+    rules = get_pack("service-center").rules
+    implemented = sum(1 for rule in rules if rule.implemented)
+    return len(rules), implemented, len(rules) - implemented
+
+
 @pytest.fixture
 def live(org_tree: dict[str, Any]) -> dict[str, Any]:
     """org_tree's organisation living under `bureau`, a secretariat at the organisation, a system

@@ -8,6 +8,7 @@ from zhiban.accounts.models import User
 from zhiban.org.models import Person
 from zhiban.policy.models import PolicyVersion
 from zhiban.policy.services import policy_parameter_override
+from zhiban.policy.tests.conftest import service_center_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_packs_list_with_counts(live: dict) -> None:
         "service-center",
     ]
     service = body[-1]
-    assert (service["rules"], service["implemented"], service["planned"]) == (45, 4, 41)
+    assert (service["rules"], service["implemented"], service["planned"]) == service_center_counts()
+    assert service["implemented"] >= 4
     assert service["sources"] == ["P7"]
 
 

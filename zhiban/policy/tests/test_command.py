@@ -9,14 +9,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from zhiban.policy.tests.conftest import replace_in
+from zhiban.policy.tests.conftest import replace_in, service_center_counts
 
 
 def test_validate_prints_a_summary_of_the_shipped_packs() -> None:
     out = StringIO()
     call_command("policy", "validate", stdout=out)
     text = out.getvalue()
-    assert "service-center    45 rules    4 implemented   41 planned" in text
+    rules, implemented, planned = service_center_counts()
+    assert implemented >= 4
+    assert f"service-center    {rules} rules    {implemented} implemented   {planned} planned" in text
     assert "policy packs valid: 5 packs, 76 of 76 catalogue rules declared" in text
 
 
