@@ -13,6 +13,7 @@ from zhiban.org.models import Person, Role, Unit
 from zhiban.policy.rules import cal_03
 from zhiban.roster.feed_models import FeedToken  # noqa: F401 (its own module, ROS-06)
 from zhiban.roster.generation.models import GenerationRun  # noqa: F401 (its own package, ROS-04)
+from zhiban.roster.rest.models import RestCredit, RestTaking  # noqa: F401 (its own package, ROS-07)
 
 
 class DayKind(models.TextChoices):
