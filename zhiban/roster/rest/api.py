@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
 from zhiban.org.models import Person, Unit
@@ -121,19 +121,22 @@ def credits(request: HttpRequest, public_id: str) -> list[CreditOut]:
 
 
 @router.post("/rest/people/{public_id}/taken", response={201: TakingOut})
-def take(request: HttpRequest, public_id: str, payload: TakeIn) -> tuple[int, TakingOut]:
+def take(request: HttpRequest, public_id: str, payload: TakeIn) -> Status:
     """Record rest taken (department head or secretariat); more than the open balance: 422 citing ROS-07."""
     person = _person(request, public_id)
     user = _caller(request)
     if not selectors.can_manage_rest(user, person):
         raise PermissionDenied("only the person's department head or the secretariat records their rest")
     taking = services.rest_take(actor=user, person=person, day=payload.day, days=payload.days, note=payload.note)
-    return 201, TakingOut(
-        public_id=taking.public_id,
-        day=taking.day,
-        days=taking.days,
-        note=taking.note,
-        open_balance=selectors.open_balance(person),
+    return Status(
+        201,
+        TakingOut(
+            public_id=taking.public_id,
+            day=taking.day,
+            days=taking.days,
+            note=taking.note,
+            open_balance=selectors.open_balance(person),
+        ),
     )
 
 
