@@ -28,8 +28,8 @@ WEEK = (dt.date(2026, 12, 1), dt.date(2026, 12, 7))
 DEC_3 = dt.date(2026, 12, 3)  # a Thursday: the bureau's 24-hour duty starts at 9:00
 
 
-def local(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=clock.local_tz())  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=clock.local_tz())
 
 
 def code_now() -> str:
@@ -72,9 +72,7 @@ def _log_in_with_code(tab: Any) -> None:
     expect(tab.page).not_to_have_url(tab.url("/accounts/second-factor/"))
 
 
-def test_ros_01_ros_03_ros_05_generate_refuse_publish_and_see_the_board(
-    bureau: dict[str, Any], chromium: Any
-) -> None:
+def test_ros_01_ros_03_ros_05_generate_refuse_publish_and_see_the_board(bureau: dict[str, Any], chromium: Any) -> None:
     period: RosterPeriod = bureau["period"]
     detail = f"/roster/{period.public_id}/"
     not_a_leader = bureau["staff_a"].public_id
@@ -132,7 +130,9 @@ def test_ros_01_ros_03_ros_05_generate_refuse_publish_and_see_the_board(
     period.refresh_from_db()
     assert period.status == RosterPeriod.Status.PUBLISHED
     version = period.published_version
-    assert version is not None and version.number == 1 and version.late is False
+    assert version is not None
+    assert version.number == 1
+    assert version.late is False
     leader_cell = Assignment.objects.get(version=version, date=DEC_3, post="duty_leader")
     assert leader_cell.person == bureau["leader"]  # the refused edit changed nothing
     assert Assignment.objects.filter(version=version).count() == generated
