@@ -60,6 +60,7 @@ class Duty:
     day: dt.date
     day_kind: str
     shift_code: str
+    person_key: str = ""  # tells apart two people of the same name
 
 
 def allowance_per_duty(facts: Duty, params: Mapping[str, Any]) -> list[Finding]:
@@ -99,17 +100,17 @@ class AllowanceReport:
 
 def report(duties: list[Duty], params: Mapping[str, Any]) -> AllowanceReport:
     """Per person (in name order), the duties by category, their allowance and the total."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for duty in duties:
-        counts[duty.person_name][allowance_category(duty.day_kind, duty.shift_code, params)] += 1
+        counts[(duty.person_name, duty.person_key)][allowance_category(duty.day_kind, duty.shift_code, params)] += 1
     categories = rate_categories(params)
     for per_person in counts.values():
         categories += [c for c in per_person if c not in categories]
     rates = {c: rate(c, params) for c in categories}
     rows = []
-    for name in sorted(counts):
-        amounts = {c: rates[c] * n for c, n in counts[name].items()}
-        rows.append(PersonAllowance(name, dict(counts[name]), amounts, sum(amounts.values(), Decimal("0.00"))))
+    for key in sorted(counts):
+        amounts = {c: rates[c] * n for c, n in counts[key].items()}
+        rows.append(PersonAllowance(key[0], dict(counts[key]), amounts, sum(amounts.values(), Decimal("0.00"))))
     column_counts = {c: sum(row.counts.get(c, 0) for row in rows) for c in categories}
     return AllowanceReport(
         tuple(categories), rates, tuple(rows), column_counts, sum((r.total for r in rows), Decimal("0.00"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from zhiban.core import clock, jobs
 from zhiban.policy.models import Policy
+from zhiban.policy.rules import ros_07
 from zhiban.roster.rest import services
 
 MONTH_END_KIND = "roster.rest_month_end"
@@ -17,5 +18,7 @@ MONTH_END_KIND = "roster.rest_month_end"
 def rest_month_end(payload: dict[str, Any]) -> None:
     """Flag (and where the pack says so, expire) last month's rest not taken; other days: nothing."""
     today = clock.today()
+    if not ros_07.is_month_end_run(today):
+        return
     for policy in Policy.objects.select_related("unit").order_by("pk"):
         services.rest_month_end(organisation=policy.unit, today=today)

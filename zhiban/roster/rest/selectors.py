@@ -52,11 +52,8 @@ def _managed_q(user: User | None, unit_path: str) -> Q:
         return Q()
     query = Q(pk__in=[])
     for held in _held(user):
-        if held.role == Role.SECRETARIAT:
-            if held.unit.parent_id is None:
-                query |= Q(**{f"{unit_path}__startswith": held.unit.path})
-        else:
-            query |= Q(**{f"{unit_path}__startswith": department_of(held.unit).path})
+        scope = held.unit if held.role == Role.SECRETARIAT else department_of(held.unit)
+        query |= Q(**{f"{unit_path}__startswith": scope.path})
     return query
 
 
@@ -181,10 +178,11 @@ def allowance_unit_get(*, user: User | None, public_id: str) -> Unit:
 
 
 def duties_of_month(unit: Unit, first: dt.date, last: dt.date) -> list[ros_08.Duty]:
-    """Every duty of the unit's published rosters in the month (the latest version of each period)."""
+    """Every duty of the published rosters of the unit and the units below it in the month (the latest
+    version of each period)."""
     assignments = (
         Assignment.objects.filter(
-            version__period__unit=unit,
+            version__period__unit__path__startswith=unit.path,
             version__period__published_version=F("version"),
             date__gte=first,
             date__lte=last,
@@ -193,7 +191,9 @@ def duties_of_month(unit: Unit, first: dt.date, last: dt.date) -> list[ros_08.Du
         .order_by("date", "person__name")
     )
     kinds = day_kinds(first, last)
-    return [ros_08.Duty(a.person.name, a.date, kinds[a.date], a.shift_type.code) for a in assignments]
+    return [
+        ros_08.Duty(a.person.name, a.date, kinds[a.date], a.shift_type.code, a.person.public_id) for a in assignments
+    ]
 
 
 def _kind(fact: Any) -> str:

@@ -100,3 +100,12 @@ def test_ros_08_report_totals() -> None:
     (finding,) = ros_08.monthly_report(ros_08.MonthDuties("维修公司", dt.date(2026, 12, 1), tuple(duties)), RATES)
     assert finding.severity is Severity.REPORT
     assert finding.details["total"] == "450.00"
+
+
+def test_ros_08_two_people_of_the_same_name_are_two_rows() -> None:
+    duties = [
+        ros_08.Duty("张三", dt.date(2026, 12, 5), "rest_day", "rest_day", "per_1"),
+        ros_08.Duty("张三", dt.date(2026, 12, 6), "rest_day", "rest_day", "per_2"),
+    ]
+    report = ros_08.report(duties, RATES)
+    assert [(r.person_name, r.total) for r in report.rows] == [("张三", Decimal("100.00")), ("张三", Decimal("100.00"))]

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from zhiban.core import jobs
+from zhiban.calendar.models import CalendarDay, Kind, Source
+from zhiban.core import clock, jobs
 from zhiban.core.models import AuditEvent
 from zhiban.notify.models import OutboxMessage
 from zhiban.policy.services import policy_parameter_override
@@ -18,7 +19,7 @@ from zhiban.roster.rest import selectors, services
 from zhiban.roster.rest.jobs import MONTH_END_KIND
 from zhiban.roster.rest.models import RestCredit, RestTaking
 from zhiban.roster.rest.tests.conftest import DEC_3, DEC_5, DEC_6
-from zhiban.roster.tests.conftest import local
+from zhiban.roster.tests.conftest import fill_day, local
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,26 @@ def test_ros_08_a_correction_changes_the_report(maintenance: dict[str, Any]) -> 
 def test_ros_07_a_pack_without_ros_07_credits_nothing(maintenance: dict[str, Any]) -> None:
     assert RestCredit.objects.filter(period=maintenance["period"]).count() == 0
     assert DEC_3 < DEC_5
+
+
+def _calendar_day(day: dt.date, kind: str, working: bool, holiday: str = "") -> None:
+    CalendarDay.objects.create(
+        date=day,
+        kind=kind,
+        is_working_day=working,
+        holiday_name=holiday,
+        source=Source.OFFICIAL_IMPORT,
+        updated_at=clock.now(),
+    )
+
+
+def test_ros_07_credits_follow_the_calendar_holiday_and_make_up_workday(
+    roster_org: dict[str, Any], period: Any
+) -> None:
+    _calendar_day(DEC_3, Kind.STATUTORY_HOLIDAY, working=False, holiday="测试节")
+    _calendar_day(DEC_5, Kind.MAKEUP_WORKDAY, working=True, holiday="测试节")
+    fill_day(roster_org, period, DEC_3)
+    fill_day(roster_org, period, DEC_5)
+    roster_services.period_publish(actor=roster_org["secretary"].user, period=period)
+    credit = RestCredit.objects.get(person=roster_org["staff_a"])
+    assert (credit.date, credit.category) == (DEC_3, "holiday")  # the make-up Saturday credits nothing
