@@ -197,3 +197,17 @@ def test_feed_token_services_refuse_others(roster_org: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
         feeds.feed_token_revoke(actor=roster_org["staff_b"].user, token=FeedToken.objects.get())
     assert FeedToken.objects.get().revoked_at is None
+
+
+def test_ros_06_feed_keeps_duties_of_the_past_92_days_and_drops_older_ones(
+    roster_org: dict[str, Any], dept_period: RosterPeriod
+) -> None:
+    from zhiban.roster.exports.ical import PAST_DAYS
+    from zhiban.roster.tests.conftest import local
+
+    secret = _personal(roster_org["staff_a"])
+    last_day = DEC_3 + dt.timedelta(days=PAST_DAYS)
+    roster_org["travel"].move_to(local(last_day.year, last_day.month, last_day.day, 12))
+    assert len(_events(secret)) == 1  # at the limit: still in the feed
+    roster_org["travel"].move_to(local(last_day.year, last_day.month, last_day.day + 1, 12))
+    assert _events(secret) == []  # a day past it: gone

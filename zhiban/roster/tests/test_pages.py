@@ -355,3 +355,21 @@ def test_cal_03_period_table_shows_the_winter_times_in_december(org_tree: dict[s
     page = client_for(org_tree["staff_a"]).get(f"/roster/{period.public_id}/").content.decode()
     saturday_night = page.split('id="row-20261205-night"')[1].split("</tr>")[0]
     assert "19:00–08:00" in saturday_night  # winter; summer would be 20:00
+
+
+def _on_duty_now(page: str) -> str:
+    """The board's "on duty now" section (before the "today" heading)."""
+    return page.split("<h3>")[1]
+
+
+def test_ros_05_on_duty_now_from_the_shift_start_and_not_a_minute_before(
+    roster_org: dict[str, Any], dept_period: RosterPeriod
+) -> None:
+    roster_org["travel"].move_to(local(2026, 12, 3, 9, 0))  # 3 December's duty starts at 9:00
+    client = client_for(roster_org["staff_a"])
+    at_start = _on_duty_now(client.get("/board/").content.decode())
+    assert 'class="board-shift"' in at_start
+    assert "leader" in at_start
+    roster_org["travel"].move_to(local(2026, 12, 3, 8, 59))  # 2 December's duty (unfilled) is still on
+    before = _on_duty_now(client.get("/board/").content.decode())
+    assert "leader" not in before

@@ -230,3 +230,17 @@ def test_org_03_a_refused_cell_is_reported_and_the_rest_written(roster_org: dict
     assert "ORG-03" in done.refused[0]
     rows = set(Assignment.objects.filter(version__period=week).values_list("post", "person__name"))
     assert rows == {("duty_officer", "staff_a"), ("standby_driver", "driver")}
+
+
+def test_ros_04_time_limit_at_its_bounds_and_just_past_them(roster_org: dict[str, Any], week: Any) -> None:
+    secretary = roster_org["secretary"].user
+    for past in (generation.MIN_TIME_LIMIT - 1, generation.MAX_TIME_LIMIT + 1):
+        with pytest.raises(ValidationError) as caught:
+            generation.generation_start(actor=secretary, period=week, time_limit_s=past)
+        assert "time_limit_s" in caught.value.message_dict
+    assert not GenerationRun.objects.exists()
+    run = generation.generation_start(actor=secretary, period=week, time_limit_s=generation.MAX_TIME_LIMIT)
+    assert run.time_limit_s == generation.MAX_TIME_LIMIT
+    GenerationRun.objects.filter(pk=run.pk).update(status=GenerationRun.Status.DONE)
+    low = generation.generation_start(actor=secretary, period=week, time_limit_s=generation.MIN_TIME_LIMIT)
+    assert low.time_limit_s == generation.MIN_TIME_LIMIT
