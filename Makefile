@@ -36,7 +36,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy zhiban e2e tests conftest.py
+	$(VENV)/bin/mypy zhiban e2e tests bench conftest.py
 
 migrations-check: install
 	$(ZHIBAN) makemigrations --check --dry-run

@@ -96,7 +96,7 @@ def _run(database_url: str, tmp: Path) -> dict[str, object]:
     )
     if done.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _postgres(tmp: Path) -> dict[str, object]:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from zhiban.core import clock, jobs
 from zhiban.notify.services import notify
 from zhiban.roster.generation import jobs as generation_jobs  # noqa: F401 (ROS-04 roster.generate)
-from zhiban.roster.rest import jobs as rest_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
 from zhiban.roster.models import Assignment, Post, RosterPeriod
+from zhiban.roster.rest import jobs as rest_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
 
 
 @jobs.job_handler("roster.duty_reminder")
