@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
@@ -13,12 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AccessToken, AdminRole, User
 from zhiban.core import audit, clock
+from zhiban.core.secret_tokens import digest, new_secret
 
 TOKEN_PREFIX = "zb_"
-
-
-def digest_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -88,12 +83,12 @@ def access_token_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "a token needs a name"})
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    plain = new_secret(TOKEN_PREFIX)
     token = AccessToken.objects.create(
         user=user,
         name=name[:80],
         prefix=plain[:10],
-        digest=digest_token(plain),
+        digest=digest(plain),
         created_at=clock.now(),
         expires_at=expires_at,
     )
@@ -127,9 +122,7 @@ def access_token_authenticate(plain: str) -> User | None:
     """The active user a bearer token belongs to, or None for a wrong, revoked or expired token."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        AccessToken.objects.select_related("user").filter(digest=digest_token(plain), revoked_at__isnull=True).first()
-    )
+    token = AccessToken.objects.select_related("user").filter(digest=digest(plain), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     now = clock.now()

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
+from zhiban.core.secret_tokens import digest
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
@@ -305,11 +306,9 @@ def board_units(*, user: User | None) -> QuerySet[Unit]:
 
 def kiosk_token_lookup(secret: str) -> KioskToken | None:
     """The live token with this secret, or None (wrong or revoked)."""
-    from zhiban.roster.services import hash_secret
-
     if not secret or len(secret) > 200:
         return None
-    return KioskToken.objects.select_related("unit").filter(secret_hash=hash_secret(secret), revoked_at=None).first()
+    return KioskToken.objects.select_related("unit").filter(secret_hash=digest(secret), revoked_at=None).first()
 
 
 def kiosk_units(token: KioskToken) -> QuerySet[Unit]:

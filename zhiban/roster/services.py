@@ -11,8 +11,6 @@ from __future__ import annotations
 import calendar as pycalendar
 import contextlib
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +20,7 @@ from django.urls import reverse
 from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import audit, clock, jobs
+from zhiban.core.secret_tokens import digest, new_secret
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import organisation_of
@@ -513,10 +512,6 @@ def roster_correct(
 # ------------------------------------------------------------------------------------ kiosk tokens
 
 
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @transaction.atomic
 def kiosk_token_create(*, actor: User | None, unit: Unit, label: str) -> tuple[KioskToken, str]:
     """A token that opens the unit's duty board at /kiosk/<secret>/; the secret is returned once."""
@@ -524,11 +519,11 @@ def kiosk_token_create(*, actor: User | None, unit: Unit, label: str) -> tuple[K
     label = label.strip()
     if not label:
         raise ValidationError({"label": "name the screen this token is for"})
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     token = KioskToken.objects.create(
         unit=unit,
         label=label[:60],
-        secret_hash=hash_secret(secret),
+        secret_hash=digest(secret),
         created_at=clock.now(),
         created_by=actor if actor is not None and actor.pk else None,
     )

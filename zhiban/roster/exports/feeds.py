@@ -6,19 +6,17 @@ unit's roster. Each write is atomic and records one audit event; only the secret
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from zhiban.accounts.models import User
 from zhiban.core import audit, clock
+from zhiban.core.secret_tokens import digest, new_secret
 from zhiban.org.models import Person, Unit
 from zhiban.org.scopes import person_of
 from zhiban.roster import selectors
 from zhiban.roster.feed_models import FeedToken
-from zhiban.roster.services import hash_secret
 
 
 def own_person(user: User | None) -> Person | None:
@@ -46,7 +44,7 @@ def feed_token_lookup(secret: str) -> FeedToken | None:
         return None
     token = (
         FeedToken.objects.select_related("person__unit", "unit")
-        .filter(secret_hash=hash_secret(secret), revoked_at=None)
+        .filter(secret_hash=digest(secret), revoked_at=None)
         .first()
     )
     if token is None or (token.person is not None and not token.person.is_active):
@@ -62,12 +60,12 @@ def _label(label: str) -> str:
 
 
 def _create(actor: User | None, label: str, person: Person | None, unit: Unit | None) -> tuple[FeedToken, str]:
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     token = FeedToken.objects.create(
         person=person,
         unit=unit,
         label=_label(label),
-        secret_hash=hash_secret(secret),
+        secret_hash=digest(secret),
         created_at=clock.now(),
         created_by=actor if actor is not None and actor.pk else None,
     )
