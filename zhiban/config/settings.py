@@ -1,6 +1,7 @@
 """Settings, all from the environment; defaults give a working single-office install under var/."""
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -24,8 +25,6 @@ def env_list(name: str, default: str) -> list[str]:
 
 def _local_secret(name: str) -> str:
     """A secret kept in a file under var/ (outside the database), made once on first use."""
-    import secrets
-
     path = VAR_DIR / "keys" / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

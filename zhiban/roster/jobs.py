@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from zhiban.core import clock, jobs
 from zhiban.notify.services import notify
+from zhiban.roster import selectors
 from zhiban.roster.generation import jobs as generation_jobs  # noqa: F401 (ROS-04 roster.generate)
 from zhiban.roster.models import Assignment, Post, RosterPeriod
 from zhiban.roster.rest import jobs as rest_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
@@ -47,8 +48,6 @@ def duty_reminder(payload: dict[str, Any]) -> None:
 @jobs.job_handler("roster.publish_deadline")
 def publish_deadline(payload: dict[str, Any]) -> None:
     """ROS-03: remind the compiler 3 days and 1 day before the deadline; escalate when it passed unpublished."""
-    from zhiban.roster import selectors
-
     period = RosterPeriod.objects.filter(pk=payload["period"]).select_related("unit").first()
     if period is None or period.published_version_id is not None:
         return

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
+from zhiban.calendar.models import CalendarDay
 from zhiban.core import clock
 from zhiban.core.secret_tokens import digest
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
@@ -327,8 +328,6 @@ def phones(person: Person) -> str:
 
 def day_marks(start: dt.date, end: dt.date) -> Mapping[dt.date, tuple[str, str]]:
     """Per date: (kind, holiday name) from the calendar; missing dates are ordinary."""
-    from zhiban.calendar.models import CalendarDay
-
     return {
         row.date: (row.kind, row.holiday_name) for row in CalendarDay.objects.filter(date__gte=start, date__lte=end)
     }

@@ -14,7 +14,7 @@ from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
 from zhiban.core.dates import weekday_label
 from zhiban.org.models import Person, Unit
-from zhiban.org.scopes import organisation_of
+from zhiban.org.scopes import department_of, organisation_of
 from zhiban.roster import selectors
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.tables import day_kind_of
@@ -91,8 +91,6 @@ def _compiler(period: RosterPeriod, version: RosterVersion | None) -> str:
     if publisher is not None:
         return str(publisher.unit.name)
     if selectors.compiled_by(period.unit) == "department":
-        from zhiban.org.scopes import department_of
-
         return str(department_of(period.unit).name)
     return "秘书处"
 

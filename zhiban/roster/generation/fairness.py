@@ -13,6 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
+
+from zhiban.org.models import Person
+from zhiban.roster.generation.points import is_night, point_table, solver_kinds
+from zhiban.roster.models import Assignment
+
 CATEGORIES = ("weekday", "weekend", "holiday", "night")
 DEFAULT_WEIGHTS: Mapping[str, float] = {"weekday": 1.0, "weekend": 1.5, "holiday": 3.0, "night": 0.5}
 
@@ -103,12 +109,6 @@ def category_counts(duties: Iterable[tuple[str, str, bool]]) -> dict[str, dict[s
 
 def report(*, user: Any, unit: Any, year: int) -> Report:
     """The year's published duties of the unit's people (the user must be able to see the unit)."""
-    from django.db.models import F
-
-    from zhiban.org.models import Person
-    from zhiban.roster.generation.points import is_night, point_table, solver_kinds
-    from zhiban.roster.models import Assignment
-
     table = point_table(unit)
     weights = {"weekday": table.weekday, "weekend": table.weekend, "holiday": table.holiday, "night": table.night}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

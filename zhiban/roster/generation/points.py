@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.models import Unit
 from zhiban.roster import selectors
 from zhiban.roster.models import ShiftType
@@ -48,8 +49,6 @@ def point_table(unit: Unit) -> PointTable:
 
 def solver_kinds(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     """weekday / weekend / holiday for each date (CAL-02 facts from the calendar)."""
-    from zhiban.calendar import selectors as calendar_selectors
-
     kinds = {}
     for fact in calendar_selectors.day_facts(start, end):
         if fact.is_working_day:
