@@ -3,6 +3,7 @@
 from zhiban.roster.solver.check import Evaluation, evaluate
 from zhiban.roster.solver.model import (
     Assignment,
+    Block,
     Cost,
     Cover,
     Day,
@@ -25,6 +26,7 @@ from zhiban.roster.solver.solve import solve
 
 __all__ = [
     "Assignment",
+    "Block",
     "Cost",
     "Cover",
     "Day",

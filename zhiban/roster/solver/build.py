@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from zhiban.roster.solver.constraints import cover, daily, fairness, sequence, succession, weekends, wishes, workload
+from zhiban.roster.solver.constraints import (
+    blocks,
+    cover,
+    daily,
+    fairness,
+    sequence,
+    succession,
+    weekends,
+    wishes,
+    workload,
+)
 from zhiban.roster.solver.context import Context
 from zhiban.roster.solver.index import Index
 from zhiban.roster.solver.model import Problem
 
-FAMILIES = (daily, cover, workload, sequence, succession, weekends, wishes, fairness)
+FAMILIES = (daily, cover, blocks, workload, sequence, succession, weekends, wishes, fairness)
 
 
 def build(problem: Problem) -> Context:

@@ -93,6 +93,7 @@ def evaluate(problem: Problem, roster: Iterable[Assignment]) -> Evaluation:
     roster = [a for a in roster if a.person in index.people]
     present = set(roster)
     hard += [f"{pin}: pinned assignment missing" for pin in problem.pins if pin not in present]
+    hard += _split_blocks(problem, roster)
     for pid in index.people:
         hard += _person_rules(problem, index, pid, [a for a in roster if a.person == pid])
     costs = _cover_costs(problem, roster, hard) + _wish_costs(problem, roster)
@@ -104,6 +105,22 @@ def evaluate(problem: Problem, roster: Iterable[Assignment]) -> Evaluation:
             detail = f"points spread {spread / POINT_SCALE:g} (max − min)"
             costs.append(Cost("fairness", detail, problem.fairness.weight * spread))
     return Evaluation(tuple(hard), tuple(costs), tuple(points))
+
+
+def _split_blocks(problem: Problem, roster: list[Assignment]) -> list[str]:
+    """Blocks whose days are not all held by the same people (ROS-02)."""
+    hard = []
+    for block in problem.blocks:
+        held = [
+            frozenset(a.person for a in roster if (a.day, a.shift, a.post) == (d, block.shift, block.post))
+            for d in block.days
+        ]
+        if len(set(held)) > 1:
+            first, last = problem.days[block.days[0]].label, problem.days[block.days[-1]].label
+            who = ", ".join(sorted({p for people in held for p in people}))
+            where = f"{first}–{last} {block.shift} {block.post}".rstrip()
+            hard.append(f"{where}: block split between {who}")
+    return hard
 
 
 def _cover_costs(problem: Problem, roster: list[Assignment], hard: list[str]) -> list[Cost]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from zhiban.roster.solver.check import Evaluation
+from zhiban.roster.solver.constraints.blocks import uncoverable
 from zhiban.roster.solver.index import Index, qualified, works_type
 from zhiban.roster.solver.model import Explanation, Problem
 
@@ -34,6 +35,7 @@ def precheck(problem: Problem) -> list[str]:
             label = problem.days[c.day].label
             message = f"{label} {c.shift} {post.title}: {available} qualified people available, {c.minimum} needed"
             problems.append(message + (f" ({why})" if why else ""))
+    problems += uncoverable(problem)
     pinned = Counter((p.day, p.shift, p.post) for p in problem.pins)
     for c in problem.cover:
         if c.maximum is not None and c.over_weight is None and pinned[c.day, c.shift, c.post] > c.maximum:

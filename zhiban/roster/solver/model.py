@@ -129,6 +129,15 @@ class Fairness:
 
 
 @dataclass(frozen=True)
+class Block:
+    """Days (indexes) on which one post of one shift is held by the same people throughout (ROS-02 weekday block)."""
+
+    days: tuple[int, ...]
+    shift: str
+    post: str = ""
+
+
+@dataclass(frozen=True)
 class Problem:
     """Everything the solver needs for one period."""
 
@@ -143,6 +152,7 @@ class Problem:
     forbidden_successions: frozenset[tuple[str, str]] = frozenset()  # (a, b): b may not follow a on the next day
     min_rest_minutes: int | None = None
     fairness: Fairness | None = None
+    blocks: tuple[Block, ...] = ()
     name: str = ""
 
 
