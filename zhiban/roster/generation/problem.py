@@ -12,6 +12,7 @@ from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_03 import DutyCandidate
+from zhiban.policy.rules.ros_02 import weekday_blocks
 from zhiban.roster import selectors, solver
 from zhiban.roster.generation.points import SOLVER_KIND, PointTable, is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
@@ -122,6 +123,24 @@ def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) 
     return totals
 
 
+def blocks(
+    period: RosterPeriod, dates: list[dt.date], day_kinds: dict[dt.date, str], shift_types: dict[str, ShiftType]
+) -> tuple[solver.Block, ...]:
+    """ROS-02 weekday blocks, when the pack declares them: the duty officers of each shift worked on working
+    days are the same people on every working day of a calendar week. `day_kinds`: workday / rest_day / holiday."""
+    _, params = selectors.rule_parameters(period.unit, ["ROS-02"])
+    if int(params.get("ROS-02", {}).get("weekday_block_days", 1)) <= 1:
+        return ()
+    index = {d: i for i, d in enumerate(dates)}
+    weeks = weekday_blocks((d, day_kinds[d]) for d in dates)
+    return tuple(
+        solver.Block(tuple(index[d] for d in week), code, str(Post.DUTY_OFFICER))
+        for week in weeks
+        for code, s in shift_types.items()
+        if s.applies_to("workday") and len(week) > 1
+    )
+
+
 def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
     """The period as a solver problem: hard cover of every post of every shift on its days, qualifications
     from roles, pinned cells of the draft kept, year-to-date points for fairness."""
@@ -174,6 +193,7 @@ def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
         unavailable=tuple(unavailability(period, people, dates)),
         pins=pins,
         fairness=solver.Fairness(points, fairness_weight),
+        blocks=blocks(period, dates, {d: reverse_kind[kinds[d]] for d in dates}, shift_types),
         name=str(period),
     )
     return Built(problem, period, dates, {p.public_id: p for p in people}, shift_types, table, excluded)
