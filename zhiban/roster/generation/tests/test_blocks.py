@@ -27,8 +27,8 @@ def test_ros_02_generated_bureau_roster_has_one_officer_per_weekday_block(roster
         ((0, 1, 2, 3, 4), "duty_officer"),
         ((7, 8, 9, 10, 11), "duty_officer"),
     ]
-    run = generation.generation_start(actor=secretary, period=period, time_limit_s=10)
-    run = jobs.execute(run.pk)
+    started = generation.generation_start(actor=secretary, period=period, time_limit_s=10)
+    run = jobs.execute(started.pk)
     assert run is not None
     assert run.status == GenerationRun.Status.DONE, run.error or run.refused
     draft = selectors.draft_of(period)
