@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "zhiban.policy",
     "zhiban.notify",
     "zhiban.roster",
+    "zhiban.approvals",
+    "zhiban.leave",
+    "zhiban.swaps",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,9 @@ urlpatterns = [
     path("inbox/", include("zhiban.notify.urls")),
     path("policy/", include("zhiban.policy.urls")),
     path("roster/", include("zhiban.roster.urls")),
+    path("approvals/", include("zhiban.approvals.urls")),
+    path("leave/", include("zhiban.leave.urls")),
+    path("swaps/", include("zhiban.swaps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

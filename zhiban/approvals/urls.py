@@ -1,0 +1,7 @@
+"""Pages of the approvals app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "approvals"
+
+urlpatterns: list = []

@@ -1,0 +1,11 @@
+"""Shift swaps (换班/还班) with their return debts, and the absence register (旷工) they and leave feed."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SwapsConfig(AppConfig):
+    name = "zhiban.swaps"
+    label = "swaps"
+    verbose_name = _("Swaps and absences")
+    default_auto_field = "django.db.models.BigAutoField"
