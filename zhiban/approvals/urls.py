@@ -1,7 +1,9 @@
-"""Pages of the approvals app."""
+"""The approver's inbox under /approvals/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhiban.approvals import views
 
 app_name = "approvals"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.inbox, name="inbox")]

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "zhiban.accounts.middleware.IdleTimeoutMiddleware",
     "zhiban.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhiban.policy.middleware.RuleRefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

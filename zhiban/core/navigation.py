@@ -23,6 +23,7 @@ MODULES: tuple[Module, ...] = (
     Module("requests", _("Leave & swaps"), None, _("Leave, swaps, substitutions and compensatory rest.")),
     Module("duty", _("Duty operations"), None, _("Check-in, duty log, handover, spot checks.")),
     Module("incidents", _("Incidents"), None, _("Incidents with deadlines and escalation.")),
+    Module("approvals", _("Approvals"), "approvals:inbox", _("Requests waiting for your decision.")),
     Module("notify", _("Inbox"), "notify:inbox", _("Your notifications.")),
     Module("secrecy", _("Confidentiality"), None, _("Classified-carrier register.")),
     Module("safety", _("Safety"), None, _("Inspections, hazards, vehicles, training.")),

@@ -77,3 +77,32 @@ class PolicyVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableVersionError(f"policy version {self.number} is immutable and cannot be deleted")
+
+
+class RuleEvent(models.Model):
+    """合规记录 — a refusal the engine made (blocked) or a warning a person went ahead past with a reason
+    (overridden), per organisation: the monthly compliance report reads these."""
+
+    class Outcome(models.TextChoices):
+        BLOCKED = "blocked", _("blocked")
+        OVERRIDDEN = "overridden", _("warning overridden")
+
+    organisation = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="rule_events")
+    rule_id = models.CharField(_("rule"), max_length=12)
+    code = models.CharField(_("code"), max_length=60)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    message = models.CharField(_("message"), max_length=500)
+    subject = models.CharField(_("about"), max_length=120, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("rule event")
+        verbose_name_plural = _("rule events")
+        indexes = [models.Index(fields=["organisation", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.outcome}"

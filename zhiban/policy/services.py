@@ -44,7 +44,7 @@ from django.db import transaction
 from zhiban.accounts.models import User
 from zhiban.core import audit, clock
 from zhiban.org.models import Unit
-from zhiban.policy import engine, selectors
+from zhiban.policy import compliance, engine, selectors
 from zhiban.policy.errors import RuleViolationError
 from zhiban.policy.models import Policy, PolicyVersion
 from zhiban.policy.packs import Pack, Parameter, builtin_packs
@@ -61,6 +61,7 @@ def enforce(*, unit: Unit | None, rule_ids: Iterable[str], facts: object, field:
     """Like `evaluate`, but raise RuleViolationError (naming `field` if given) when anything refuses."""
     outcome = evaluate(unit=unit, rule_ids=rule_ids, facts=facts)
     if outcome.violations:
+        compliance.note_refusal(unit, outcome)
         raise RuleViolationError(outcome, field=field)
     return outcome
 

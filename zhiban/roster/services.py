@@ -145,7 +145,7 @@ def day_kind(day: dt.date) -> str:
     return "holiday" if fact.holiday_name else "rest_day"
 
 
-def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]) -> None:
+def check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]) -> None:
     """Refuse a cell that breaks a rule: the date, the shift's days and posts (ROS-01), outsiders
     (ORG-03 via the rule engine) and the post's qualification."""
     if not period.start <= day <= period.end:
@@ -186,7 +186,7 @@ def _check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post:
         policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="person", facts=holder)
 
 
-def _check_one_post(
+def check_one_post(
     version: RosterVersion | None, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]
 ) -> None:
     """Nobody fills two posts of the same shift (leader and officer at once)."""
@@ -203,7 +203,7 @@ def _check_one_post(
         policy.enforce(unit=version.period.unit, rule_ids=["ROS-01"], field="person", facts=facts)
 
 
-def _cell(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
+def cell_of(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
     return list(
         Assignment.objects.filter(version=version, date=day, shift_type=shift_type, post=post).select_related("person")
     )
@@ -212,7 +212,7 @@ def _cell(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str
 def _replace_cell(
     version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person], pinned: bool
 ) -> tuple[list[str], list[str]]:
-    current = _cell(version, day, shift_type, post)
+    current = cell_of(version, day, shift_type, post)
     before = [a.person.public_id for a in current]
     Assignment.objects.filter(pk__in=[a.pk for a in current]).delete()
     Assignment.objects.bulk_create(
@@ -228,14 +228,14 @@ def _period_label(period: RosterPeriod) -> str:
     return f"{period.unit.name} {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}"
 
 
-def _enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edit", reason: str = "") -> None:
+def enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edit", reason: str = "") -> None:
     """ROS-03 change_only_by_request: a published roster is not edited in place; a correction needs a reason."""
     field = "reason" if channel == "correction" else "period"
     facts = RosterChange(_period_label(period), published=published, channel=channel, reason=reason)
     policy.enforce(unit=period.unit, rule_ids=["ROS-03"], field=field, facts=facts)
 
 
-def _locked(period: RosterPeriod) -> RosterPeriod:
+def locked_period(period: RosterPeriod) -> RosterPeriod:
     return RosterPeriod.objects.select_for_update().select_related("unit").get(pk=period.pk)
 
 
@@ -255,14 +255,14 @@ def assignment_set(
     The first edit makes the draft (status draft). A published period without a draft changes only
     through `roster_correct` (ROS-03 change_only_by_request).
     """
-    period = _locked(period)
+    period = locked_period(period)
     _require_schedule(actor, period.unit)
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
     draft = selectors.draft_of(period)
-    _enforce_change(period, published=draft is None and period.status == RosterPeriod.Status.PUBLISHED)
-    _check_cell(period, day, shift_type, post, people)
-    _check_one_post(draft, day, shift_type, post, people)
+    enforce_change(period, published=draft is None and period.status == RosterPeriod.Status.PUBLISHED)
+    check_cell(period, day, shift_type, post, people)
+    check_one_post(draft, day, shift_type, post, people)
     if draft is None:
         draft = RosterVersion.objects.create(period=period, number=0)
     before, after = _replace_cell(draft, day, shift_type, post, people, pinned)
@@ -300,9 +300,9 @@ def draft_fill(
 ) -> RosterVersion:
     """Write many cells into the draft at once (the generator's output): pinned cells are kept, every
     other given cell replaces what was there, each checked as a single edit would be. All or nothing."""
-    period = _locked(period)
+    period = locked_period(period)
     _require_schedule(actor, period.unit)
-    _enforce_change(
+    enforce_change(
         period, published=period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None
     )
     draft = selectors.draft_of(period) or RosterVersion.objects.create(period=period, number=0)
@@ -315,12 +315,12 @@ def draft_fill(
         if (day, shift_type.pk, post) in pinned:
             continue
         with _naming_cell(index, day, shift_type, post):
-            _check_cell(period, day, shift_type, post, people)
+            check_cell(period, day, shift_type, post, people)
         _replace_cell(draft, day, shift_type, post, people, pinned=False)
         written.append((index, day, shift_type, post, people))
     for index, day, shift_type, post, people in written:  # once all are in: order does not matter
         with _naming_cell(index, day, shift_type, post):
-            _check_one_post(draft, day, shift_type, post, people)
+            check_one_post(draft, day, shift_type, post, people)
     if period.status == RosterPeriod.Status.OPEN:
         period.status = RosterPeriod.Status.DRAFT
         period.save(update_fields=["status"])
@@ -373,7 +373,7 @@ def _schedule_reminders(period: RosterPeriod, assignments: Sequence[Assignment])
     return count
 
 
-def _period_link(period: RosterPeriod) -> str:
+def period_link(period: RosterPeriod) -> str:
     return reverse("roster:period_detail", args=[period.public_id])
 
 
@@ -385,7 +385,7 @@ def _people_of(assignments: Sequence[Assignment]) -> list[Person]:
 def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") -> RosterVersion:
     """Publish the draft as the next numbered version (late when past the ROS-03 deadline), notify
     everyone on it and schedule their reminders."""
-    period = _locked(period)
+    period = locked_period(period)
     _require_schedule(actor, period.unit)
     draft = selectors.draft_of(period)
     if draft is None:
@@ -418,7 +418,7 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     subject = f"值班表已公布：{period.unit.name} {period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"
     if draft.number > 1:
         subject += f"（第{draft.number}版）"
-    notify(recipients=people, subject=subject, link=_period_link(period))
+    notify(recipients=people, subject=subject, link=period_link(period))
     reminders = _schedule_reminders(period, assignments)
     audit.record(
         actor=actor,
@@ -429,6 +429,60 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
         after={"version": draft.number, "late": draft.late, "assignments": len(assignments), "reminders": reminders},
     )
     return draft
+
+
+CellKey = tuple[dt.date, ShiftType, str]
+
+
+def publish_cells(
+    period: RosterPeriod, *, actor: User | None, note: str, cells: dict[CellKey, list[Person]]
+) -> tuple[RosterVersion, list[Assignment], list[Assignment]]:
+    """A new published version of a (locked) period: the current one with `cells` replaced; returns the
+    version and the assignments removed and added. Reminders move with the people; rest credits follow
+    (ROS-07). The caller checks the cells, notifies and audits."""
+    current = period.published_version
+    if current is None:
+        raise ValidationError({"period": "the roster is not published; edit the draft instead"})
+    version = RosterVersion.objects.create(
+        period=period,
+        number=current.number + 1,
+        published_at=clock.now(),
+        published_by=actor if actor is not None and actor.pk else None,
+        late=False,
+        note=note[:500],
+    )
+    old = {key: cell_of(current, *key) for key in cells}
+    replaced = {(day, shift.pk, post) for day, shift, post in cells}
+    copied = [
+        Assignment(version=version, date=a.date, shift_type=a.shift_type, post=a.post, person=a.person, pinned=a.pinned)
+        for a in current.assignments.select_related("shift_type", "person")
+        if (a.date, a.shift_type_id, a.post) not in replaced
+    ]
+    copied += [
+        Assignment(version=version, date=day, shift_type=shift, post=post, person=p, pinned=True)
+        for (day, shift, post), people in cells.items()
+        for p in people
+    ]
+    Assignment.objects.bulk_create(copied)
+    period.published_version = version
+    period.save(update_fields=["published_version"])
+    rest_credits_sync(version)  # ROS-07 compensatory rest credits
+    removed: list[Assignment] = []
+    added: list[Assignment] = []
+    for (day, shift, post), people in cells.items():
+        before_ids = {a.person_id for a in old[(day, shift, post)]}
+        after_ids = {p.pk for p in people}
+        removed += [a for a in old[(day, shift, post)] if a.person_id not in after_ids]
+        added += list(
+            version.assignments.filter(
+                date=day, shift_type=shift, post=post, person_id__in=after_ids - before_ids
+            ).select_related("person", "shift_type")
+        )
+    for a in removed:
+        for lead in REMINDER_LEADS:
+            jobs.cancel(_reminder_key(period, a, lead))
+    _schedule_reminders(period, added)
+    return version, removed, added
 
 
 @transaction.atomic
@@ -444,58 +498,31 @@ def roster_correct(
 ) -> RosterVersion:
     """An audited correction of a published roster: a new published version with one cell changed;
     the people added or removed are told at once, reminders follow the change."""
-    period = _locked(period)
+    period = locked_period(period)
     _require_schedule(actor, period.unit)
     reason = reason.strip()
-    _enforce_change(period, published=True, channel="correction", reason=reason)
+    enforce_change(period, published=True, channel="correction", reason=reason)
     current = period.published_version
     if current is None:
         raise ValidationError({"period": "the roster is not published; edit the draft instead"})
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
-    _check_cell(period, day, shift_type, post, people)
-    _check_one_post(current, day, shift_type, post, people)
-    old_cell = _cell(current, day, shift_type, post)
+    check_cell(period, day, shift_type, post, people)
+    check_one_post(current, day, shift_type, post, people)
+    old_cell = cell_of(current, day, shift_type, post)
     old_ids = {a.person_id for a in old_cell}
     new_ids = {p.pk for p in people}
     if old_ids == new_ids:
         raise ValidationError({"person": "nothing changes in this cell"})
-    version = RosterVersion.objects.create(
-        period=period,
-        number=current.number + 1,
-        published_at=clock.now(),
-        published_by=actor if actor is not None and actor.pk else None,
-        late=False,
-        note=reason[:500],
+    version, removed, added = publish_cells(
+        period, actor=actor, note=reason, cells={(day, shift_type, post): list(people)}
     )
-    copied = [
-        Assignment(version=version, date=a.date, shift_type=a.shift_type, post=a.post, person=a.person, pinned=a.pinned)
-        for a in current.assignments.select_related("shift_type").exclude(date=day, shift_type=shift_type, post=post)
-    ]
-    copied += [
-        Assignment(version=version, date=day, shift_type=shift_type, post=post, person=p, pinned=True) for p in people
-    ]
-    Assignment.objects.bulk_create(copied)
-    period.published_version = version
-    period.save(update_fields=["published_version"])
-    rest_credits_sync(version)  # ROS-07 compensatory rest credits
-    removed = [a for a in old_cell if a.person_id not in new_ids]
-    for a in removed:
-        for lead in REMINDER_LEADS:
-            jobs.cancel(_reminder_key(period, a, lead))
-    added = [
-        a
-        for a in version.assignments.filter(
-            date=day, shift_type=shift_type, post=post, person_id__in=new_ids - old_ids
-        ).select_related("person", "shift_type")
-    ]
-    _schedule_reminders(period, added)
     subject = f"值班安排变更：{day:%Y-%m-%d} {shift_type.name} {Post(post).label}（第{version.number}版）"
     notify(
         recipients=[a.person for a in removed] + [a.person for a in added],
         subject=subject,
         body=reason,
-        link=_period_link(period),
+        link=period_link(period),
     )
     audit.record(
         actor=actor,

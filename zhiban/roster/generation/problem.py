@@ -14,6 +14,7 @@ from zhiban.policy import services as policy
 from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_02 import weekday_blocks
 from zhiban.roster import selectors, solver
+from zhiban.roster import unavailability as roster_unavailability
 from zhiban.roster.generation.points import SOLVER_KIND, PointTable, is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
 
@@ -51,8 +52,19 @@ def shift_minutes(shift: ShiftType) -> tuple[int, int]:
 
 
 def unavailability(period: RosterPeriod, people: list[Person], dates: list[dt.date]) -> list[solver.Unavailability]:
-    """Approved leave and declared unavailability — none yet: the leave issue fills this hook."""
-    return []
+    """Days people cannot stand duty, from the registered providers (approved leave, …)."""
+    if not dates:
+        return []
+    index = {d: i for i, d in enumerate(dates)}
+    by_pk = {p.pk: p for p in people}
+    away = roster_unavailability.unavailable_days(by_pk, dates[0], dates[-1])
+    return [
+        solver.Unavailability(by_pk[pk].public_id, index[day], "leave")
+        for pk, days in sorted(away.items())
+        if pk in by_pk
+        for day in sorted(days)
+        if day in index
+    ]
 
 
 def _duty_candidates(period: RosterPeriod) -> tuple[list[Person], list[str]]:

@@ -1,0 +1,90 @@
+"""Who may decide which approval step; the approver's inbox."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from zhiban.accounts.models import User
+from zhiban.approvals.models import ApprovalStep
+from zhiban.org.models import RoleAssignment, Unit
+from zhiban.org.scopes import person_of
+
+OPEN = ApprovalStep.Status.PENDING
+
+
+def steps_of(subject_type: str, subject_id: int) -> list[ApprovalStep]:
+    """Every step of a request's chain, level by level."""
+    return list(
+        ApprovalStep.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .select_related("unit", "decided_by")
+        .order_by("order", "id")
+    )
+
+
+def current_order(steps: list[ApprovalStep]) -> int | None:
+    """The level now waiting: the lowest level with a pending step, unless a step was rejected (chain closed)."""
+    if any(s.status == ApprovalStep.Status.REJECTED for s in steps):
+        return None
+    pending = [s.order for s in steps if s.status == OPEN]
+    return min(pending) if pending else None
+
+
+def current_steps(subject_type: str, subject_id: int) -> list[ApprovalStep]:
+    """The pending steps of the level now waiting (several when approvers decide in parallel)."""
+    steps = steps_of(subject_type, subject_id)
+    order = current_order(steps)
+    return [s for s in steps if s.order == order and s.status == OPEN]
+
+
+def _held_units(user: User | None, role: str) -> list[Unit]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    person = person_of(user)
+    if person is None or not person.is_active:
+        return []
+    return [ra.unit for ra in RoleAssignment.objects.filter(person=person, role=role).select_related("unit")]
+
+
+def can_decide(user: User | None, step: ApprovalStep) -> bool:
+    """The user holds the step's role at its unit or at a unit above it."""
+    return any(step.unit.path.startswith(unit.path) for unit in _held_units(user, step.role))
+
+
+def inbox(user: User | None) -> list[ApprovalStep]:
+    """The steps waiting on this user now (their level is current), oldest first."""
+    if user is None or not user.is_authenticated:
+        return []
+    person = person_of(user)
+    if person is None or not person.is_active:
+        return []
+    held = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
+    if not held:
+        return []
+    scope = Q()
+    for assignment in held:
+        scope |= Q(role=assignment.role, unit__path__startswith=assignment.unit.path)
+    candidates = ApprovalStep.objects.filter(scope, status=OPEN).select_related("unit").order_by("created_at", "id")
+    waiting = []
+    for step in candidates:
+        if step in current_steps(step.subject_type, step.subject_id):
+            waiting.append(step)
+    return waiting
+
+
+def overdue(now: object) -> list[ApprovalStep]:
+    """Pending steps of the current level past their reminder time and not yet reminded."""
+    steps = ApprovalStep.objects.filter(status=OPEN, wait_until__lte=now, reminded_at__isnull=True).select_related(
+        "unit"
+    )
+    return [s for s in steps if s in current_steps(s.subject_type, s.subject_id)]
+
+
+def approvers(step: ApprovalStep) -> list[object]:
+    """The people who may decide a step: holders of its role at its unit or above."""
+    ancestors = [step.unit.path[: i + 1] for i, ch in enumerate(step.unit.path) if ch == "."]
+    return [
+        ra.person
+        for ra in RoleAssignment.objects.filter(role=step.role, unit__path__in=ancestors, person__is_active=True)
+        .select_related("person")
+        .order_by("person_id")
+    ]
