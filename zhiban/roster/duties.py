@@ -135,14 +135,16 @@ def cover_candidates(
     day: dt.date,
     shift_type: ShiftType,
     post: str,
+    replacing: Person | None = None,
     exclude: Iterable[Person] = (),
     min_rest: dt.timedelta = DEFAULT_MIN_REST,
 ) -> list[CoverCandidate]:
     """Who could take this duty, best first: qualified for the post (ROS-01) and allowed on duty (ORG-03),
     not on leave that day, with no duty of their own within `min_rest` of it; same department as the
-    duty's unit first, then fewest duty points this year, then name."""
+    person `replacing` (else as the roster's unit) first, then fewest duty points this year, then name.
+    The person replaced is never a candidate."""
     organisation = organisation_of(period.unit)
-    excluded = {p.pk for p in exclude}
+    excluded = {p.pk for p in exclude} | ({replacing.pk} if replacing is not None else set())
     people = [p for p in selectors.eligible_people(period.unit, post).select_related("unit") if p.pk not in excluded]
     if post == Post.DUTY_OFFICER:  # officers come from the roster's own unit (as generation does)
         people = [p for p in people if p.unit.path.startswith(period.unit.path)]
@@ -183,7 +185,7 @@ def cover_candidates(
     }
     free = [p for p in allowed if p.pk not in busy and day not in away.get(p.pk, set())]
     points = _year_points(free, day, period.unit)
-    department = department_of(period.unit)
+    department = department_of(replacing.unit if replacing is not None else period.unit)
     ranked = []
     for person in free:
         same = person.unit.path.startswith(department.path)
