@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture
-def tree(org_tree: dict[str, Any]) -> dict[str, Any]:
+def tree(org_tree: dict[str, Any]) -> Iterator[dict[str, Any]]:
     tree = dict(org_tree)
     for name, role, unit in [
         ("lead_a", Role.STATION_HEAD, tree["station_a"]),

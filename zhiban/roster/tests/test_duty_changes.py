@@ -224,6 +224,7 @@ def test_fifty_concurrent_transactions_taking_one_duty_exactly_one_wins(roster_o
     assert results.count("won") == 1
     assert all("已不在" in r for r in results if r != "won")
     period.refresh_from_db()
+    assert period.published_version is not None
     assert period.published_version.number == 2
     cell = Assignment.objects.filter(version=period.published_version, date=DAY, post="duty_officer")
     assert len(cell) == 1
