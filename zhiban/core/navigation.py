@@ -20,7 +20,7 @@ MODULES: tuple[Module, ...] = (
     Module("calendar", _("Calendar"), "calendar:home", _("Holidays, make-up workdays and seasons.")),
     Module("policy", _("Policies"), "policy:pack_list", _("Policy packs and the rules they apply.")),
     Module("roster", _("Rosters"), "roster:period_list", _("Generate, edit, publish and export duty rosters.")),
-    Module("requests", _("Leave & swaps"), None, _("Leave, swaps, substitutions and compensatory rest.")),
+    Module("requests", _("Leave & swaps"), "leave:home", _("Leave, swaps, substitutions and compensatory rest.")),
     Module("duty", _("Duty operations"), None, _("Check-in, duty log, handover, spot checks.")),
     Module("incidents", _("Incidents"), None, _("Incidents with deadlines and escalation.")),
     Module("approvals", _("Approvals"), "approvals:inbox", _("Requests waiting for your decision.")),

@@ -1,5 +1,406 @@
-"""API of the leave app (same selectors and services as the pages)."""
+"""API of the leave app (same selectors and services as the pages): leave, its cover, substitutions and
+compensatory-rest requests. Requests out of scope are 404; refusals 422 with the rule codes."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
+
+from zhiban.accounts.models import User
+from zhiban.approvals import selectors as approval_selectors
+from zhiban.leave import selectors, services
+from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
+from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
+from zhiban.org.models import Person
+from zhiban.roster.models import RosterPeriod, ShiftType
 
 router = Router(tags=["leave"])
+
+
+def _caller(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class StepOut(Schema):
+    order: int
+    role: str
+    label: str
+    status: str
+    rule_id: str
+
+
+class CoverOut(Schema):
+    day: dt.date
+    shift_type: str
+    post: str
+    substitute: str
+    substitute_name: str
+    responsibility: str
+
+
+class LeaveOut(Schema):
+    public_id: str
+    person: str
+    person_name: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    calendar_days: int
+    working_days: Decimal
+    reason: str
+    status: str
+    late: bool
+    certificate_due: dt.date | None
+    certificate_handed_in: bool
+    returned_at: dt.datetime | None
+    steps: list[StepOut]
+    covers: list[CoverOut]
+
+
+class LeaveIn(Schema):
+    person: str | None = None
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+    special: bool = False
+    emergency: bool = False
+    phoned_at: dt.datetime | None = None
+    holiday_exception: bool = False
+    warning_reason: str = ""
+
+
+class DecideIn(Schema):
+    approve: bool
+    comment: str = ""
+    warning_reason: str = ""
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class ReturnIn(Schema):
+    returned_at: dt.datetime
+
+
+class CoverIn(Schema):
+    period: str
+    day: dt.date
+    shift_type: str
+    post: str
+    substitute: str
+
+
+class SubstitutionIn(Schema):
+    person: str | None = None
+    period: str
+    day: dt.date
+    shift_type: str
+    post: str
+    substitute: str
+    reason: str
+
+
+class SubstitutionOut(Schema):
+    public_id: str
+    person: str
+    substitute: str
+    day: dt.date
+    shift_type: str
+    post: str
+    status: str
+    responsibility: str
+    steps: list[StepOut]
+
+
+class RestIn(Schema):
+    person: str | None = None
+    day: dt.date
+    days: Decimal
+    note: str = ""
+
+
+class RestOut(Schema):
+    public_id: str
+    person: str
+    day: dt.date
+    days: Decimal
+    status: str
+    steps: list[StepOut]
+
+
+def _steps(subject_type: str, subject_id: int) -> list[StepOut]:
+    return [
+        StepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id)
+        for s in approval_selectors.steps_of(subject_type, subject_id)
+    ]
+
+
+def _leave_out(leave: LeaveRequest) -> LeaveOut:
+    return LeaveOut(
+        public_id=leave.public_id,
+        person=leave.person.public_id,
+        person_name=leave.person.name,
+        kind=leave.kind,
+        starts_at=leave.starts_at,
+        ends_at=leave.ends_at,
+        calendar_days=leave.calendar_days,
+        working_days=leave.working_days,
+        reason=leave.reason,
+        status=leave.status,
+        late=leave.late,
+        certificate_due=leave.certificate_due,
+        certificate_handed_in=leave.certificate_at is not None,
+        returned_at=leave.returned_at,
+        steps=_steps(SUBJECT_LEAVE, leave.pk),
+        covers=[
+            CoverOut(
+                day=c.day,
+                shift_type=c.shift_type.code,
+                post=c.post,
+                substitute=c.substitute.public_id,
+                substitute_name=c.substitute.name,
+                responsibility=c.responsibility,
+            )
+            for c in leave.covers.select_related("substitute", "shift_type")
+        ],
+    )
+
+
+def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
+    try:
+        return selectors.leave_get(user=_caller(request), public_id=public_id)
+    except LeaveRequest.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _person(request: HttpRequest, public_id: str | None) -> Person:
+    user = _caller(request)
+    if public_id is None:
+        me = selectors.active_person(user)
+        if me is None:
+            raise Http404
+        return me
+    try:
+        return selectors.person_get(user=user, public_id=public_id)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
+
+
+@router.get("/requests", response=list[LeaveOut])
+def leave_list(request: HttpRequest) -> list[LeaveOut]:
+    """Leave requests the caller may see: their own, those they filed, those of the people they manage."""
+    return [_leave_out(leave) for leave in selectors.leave_list(user=_caller(request))[:200]]
+
+
+@router.post("/requests", response={201: LeaveOut})
+def leave_create(request: HttpRequest, payload: LeaveIn) -> Status:
+    """File leave; refusals are 422 with the rule codes, warnings need `warning_reason`."""
+    leave = services.leave_file(
+        actor=_caller(request),
+        person=_person(request, payload.person),
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        reason=payload.reason,
+        special=payload.special,
+        emergency=payload.emergency,
+        phoned_at=payload.phoned_at,
+        holiday_exception=payload.holiday_exception,
+        warning_reason=payload.warning_reason,
+    )
+    return Status(201, _leave_out(leave))
+
+
+@router.get("/requests/{public_id}", response=LeaveOut)
+def leave_get(request: HttpRequest, public_id: str) -> LeaveOut:
+    return _leave_out(_leave(request, public_id))
+
+
+@router.post("/requests/{public_id}/decide", response=LeaveOut)
+def leave_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> LeaveOut:
+    leave = services.leave_decide(
+        actor=_caller(request),
+        leave=_leave(request, public_id),
+        approve=payload.approve,
+        comment=payload.comment,
+        reason=payload.warning_reason,
+    )
+    return _leave_out(leave)
+
+
+@router.post("/requests/{public_id}/cancel", response=LeaveOut)
+def leave_cancel(request: HttpRequest, public_id: str, payload: CancelIn) -> LeaveOut:
+    return _leave_out(
+        services.leave_cancel(actor=_caller(request), leave=_leave(request, public_id), reason=payload.reason)
+    )
+
+
+@router.post("/requests/{public_id}/return", response=LeaveOut)
+def leave_return(request: HttpRequest, public_id: str, payload: ReturnIn) -> LeaveOut:
+    """消假: the person is back at `returned_at`."""
+    leave = services.leave_return(
+        actor=_caller(request), leave=_leave(request, public_id), returned_at=payload.returned_at
+    )
+    return _leave_out(leave)
+
+
+def _roster_keys(organisation_id: int, period: str, shift_type: str) -> tuple[RosterPeriod, ShiftType]:
+    try:
+        return (
+            RosterPeriod.objects.get(public_id=period),
+            ShiftType.objects.get(public_id=shift_type, organisation_id=organisation_id),
+        )
+    except (RosterPeriod.DoesNotExist, ShiftType.DoesNotExist) as error:
+        raise Http404 from error
+
+
+def _anyone(public_id: str) -> Person:
+    try:
+        return Person.objects.get(public_id=public_id)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
+
+
+@router.post("/requests/{public_id}/covers", response=LeaveOut)
+def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> LeaveOut:
+    """Choose the substitute of one duty the leave hits (a ranked candidate; SUB-02 same department)."""
+    leave = _leave(request, public_id)
+    period, shift_type = _roster_keys(leave.organisation_id, payload.period, payload.shift_type)
+    services.cover_choose(
+        actor=_caller(request),
+        leave=leave,
+        period=period,
+        day=payload.day,
+        shift_type=shift_type,
+        post=payload.post,
+        substitute=_anyone(payload.substitute),
+    )
+    return _leave_out(leave)
+
+
+def _substitution_out(row: Substitution) -> SubstitutionOut:
+    return SubstitutionOut(
+        public_id=row.public_id,
+        person=row.person.public_id,
+        substitute=row.substitute.public_id,
+        day=row.day,
+        shift_type=row.shift_type.code,
+        post=row.post,
+        status=row.status,
+        responsibility=row.responsibility,
+        steps=_steps(SUBJECT_SUBSTITUTION, row.pk),
+    )
+
+
+def _substitution(request: HttpRequest, public_id: str) -> Substitution:
+    try:
+        return selectors.substitution_get(user=_caller(request), public_id=public_id)
+    except Substitution.DoesNotExist as error:
+        raise Http404 from error
+
+
+@router.get("/substitutions", response=list[SubstitutionOut])
+def substitution_list(request: HttpRequest) -> list[SubstitutionOut]:
+    return [_substitution_out(row) for row in selectors.substitution_list(user=_caller(request))[:200]]
+
+
+@router.post("/substitutions", response={201: SubstitutionOut})
+def substitution_create(request: HttpRequest, payload: SubstitutionIn) -> Status:
+    """顶替: the substitute takes one published duty once the department head approves (SUB-01/02)."""
+    person = _person(request, payload.person)
+    organisation = selectors.organisation_unit(person.unit)
+    period, shift_type = _roster_keys(organisation.pk, payload.period, payload.shift_type)
+    row = services.substitution_file(
+        actor=_caller(request),
+        person=person,
+        period=period,
+        day=payload.day,
+        shift_type=shift_type,
+        post=payload.post,
+        substitute=_anyone(payload.substitute),
+        reason=payload.reason,
+    )
+    return Status(201, _substitution_out(row))
+
+
+@router.get("/substitutions/{public_id}", response=SubstitutionOut)
+def substitution_get(request: HttpRequest, public_id: str) -> SubstitutionOut:
+    return _substitution_out(_substitution(request, public_id))
+
+
+@router.post("/substitutions/{public_id}/decide", response=SubstitutionOut)
+def substitution_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> SubstitutionOut:
+    row = services.substitution_decide(
+        actor=_caller(request),
+        substitution=_substitution(request, public_id),
+        approve=payload.approve,
+        comment=payload.comment,
+        reason=payload.warning_reason,
+    )
+    return _substitution_out(row)
+
+
+@router.post("/substitutions/{public_id}/cancel", response=SubstitutionOut)
+def substitution_cancel(request: HttpRequest, public_id: str) -> SubstitutionOut:
+    return _substitution_out(
+        services.substitution_cancel(actor=_caller(request), substitution=_substitution(request, public_id))
+    )
+
+
+def _rest_out(row: RestRequest) -> RestOut:
+    return RestOut(
+        public_id=row.public_id,
+        person=row.person.public_id,
+        day=row.day,
+        days=row.days,
+        status=row.status,
+        steps=_steps(SUBJECT_REST, row.pk),
+    )
+
+
+def _rest(request: HttpRequest, public_id: str) -> RestRequest:
+    try:
+        return selectors.rest_request_get(user=_caller(request), public_id=public_id)
+    except RestRequest.DoesNotExist as error:
+        raise Http404 from error
+
+
+@router.get("/rest-requests", response=list[RestOut])
+def rest_list(request: HttpRequest) -> list[RestOut]:
+    return [_rest_out(row) for row in selectors.rest_request_list(user=_caller(request))[:200]]
+
+
+@router.post("/rest-requests", response={201: RestOut})
+def rest_create(request: HttpRequest, payload: RestIn) -> Status:
+    """补休: against the open ROS-07 credits (more than the balance: 422 citing ROS-07)."""
+    row = services.rest_request_file(
+        actor=_caller(request),
+        person=_person(request, payload.person),
+        day=payload.day,
+        days=payload.days,
+        note=payload.note,
+    )
+    return Status(201, _rest_out(row))
+
+
+@router.get("/rest-requests/{public_id}", response=RestOut)
+def rest_get(request: HttpRequest, public_id: str) -> RestOut:
+    return _rest_out(_rest(request, public_id))
+
+
+@router.post("/rest-requests/{public_id}/decide", response=RestOut)
+def rest_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> RestOut:
+    row = services.rest_request_decide(
+        actor=_caller(request), request=_rest(request, public_id), approve=payload.approve, comment=payload.comment
+    )
+    return _rest_out(row)
+
+
+@router.post("/rest-requests/{public_id}/cancel", response=RestOut)
+def rest_cancel(request: HttpRequest, public_id: str) -> RestOut:
+    return _rest_out(services.rest_request_cancel(actor=_caller(request), request=_rest(request, public_id)))

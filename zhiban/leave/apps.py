@@ -9,3 +9,8 @@ class LeaveConfig(AppConfig):
     label = "leave"
     verbose_name = _("Leave and substitutions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhiban.leave import subjects
+
+        subjects.register()

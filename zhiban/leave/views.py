@@ -1,0 +1,458 @@
+"""Leave pages: my requests, filing with live rule feedback, the detail with its approval chain, decisions,
+cover chooser, certificate and 消假; substitution and compensatory-rest requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiban.accounts.models import User
+from zhiban.approvals import selectors as approval_selectors
+from zhiban.core import clock
+from zhiban.leave import forms, selectors, services
+from zhiban.leave.models import LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
+from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
+from zhiban.org.models import Person
+from zhiban.roster import duties as roster_duties
+from zhiban.roster.models import Post, RosterPeriod, ShiftType
+from zhiban.roster.rest import selectors as rest_selectors
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
+    try:
+        return selectors.leave_get(user=_user(request), public_id=public_id)
+    except LeaveRequest.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _person_for(request: HttpRequest, public_id: str | None) -> Person:
+    user = _user(request)
+    if not public_id:
+        me = selectors.active_person(user)
+        if me is None:
+            raise PermissionDenied
+        return me
+    try:
+        return selectors.person_get(user=user, public_id=public_id)
+    except Person.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """请假与调班: my requests, the ones I may see as a manager, and what waits on me."""
+    user = _user(request)
+    me = selectors.active_person(user)
+    leave = list(selectors.leave_list(user=user)[:100])
+    context = {
+        "me": me,
+        "mine": [r for r in leave if me is not None and r.person_id == me.pk],
+        "others": [r for r in leave if me is None or r.person_id != me.pk],
+        "substitutions": selectors.substitution_list(user=user)[:50],
+        "rest_requests": selectors.rest_request_list(user=user)[:50],
+        "waiting": approval_selectors.inbox(user),
+    }
+    return render(request, "leave/home.html", context)
+
+
+def _form_context(request: HttpRequest, data: Any, outcome: Any = None, facts: Any = None) -> dict[str, Any]:
+    return {
+        "kinds": LeaveKind.choices,
+        "people": selectors.people_filable(user=_user(request)),
+        "data": data,
+        "outcome": outcome,
+        "facts": facts,
+    }
+
+
+@login_required
+def leave_new(request: HttpRequest) -> HttpResponse:
+    """填写请假单. POST files it; warnings need a reason (then the request goes ahead, recorded)."""
+    user = _user(request)
+    if selectors.active_person(user) is None:
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "leave/leave_form.html", _form_context(request, request.GET))
+    data = request.POST
+    try:
+        person = _person_for(request, data.get("person"))
+        options = forms.leave_options(data)
+        leave = services.leave_file(
+            actor=user,
+            person=person,
+            reason=data.get("reason", ""),
+            warning_reason=data.get("warning_reason", ""),
+            **options,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return render(request, "leave/leave_form.html", _form_context(request, data), status=422)
+    messages.success(request, _("The leave request is filed."))
+    return redirect("leave:detail", leave.public_id)
+
+
+@login_required
+@require_POST
+def leave_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: what the rules say about the request as typed (refusals, warnings, notes, length, chain)."""
+    data = request.POST
+    context: dict[str, Any] = {"outcome": None, "error": ""}
+    try:
+        person = _person_for(request, data.get("person"))
+        options = forms.leave_options(data)
+        facts, outcome = services.leave_preview(actor=_user(request), person=person, **options)
+        context.update(outcome=outcome, facts=facts)
+    except ValidationError as error:
+        context["error"] = "；".join(error.messages)
+    return render(request, "leave/_preview.html", context)
+
+
+def _duty_rows(leave: LeaveRequest, with_candidates: bool) -> list[dict[str, Any]]:
+    covers = services.covers_by_duty(leave)
+    rows = []
+    for duty in services.current_duties(leave):
+        key = (duty.period.pk, duty.day, duty.shift_type.pk, duty.post)
+        rows.append(
+            {
+                "duty": duty,
+                "cover": covers.get(key),
+                "candidates": services.cover_candidates(leave, duty)[:10] if with_candidates else [],
+            }
+        )
+    return rows
+
+
+@login_required
+def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The request, its approval chain, the duties it hits with their cover, and what the user may do."""
+    leave = _leave(request, public_id)
+    user = _user(request)
+    me = selectors.active_person(user)
+    pending = leave.status == RequestStatus.PENDING
+    own = me is not None and me.pk == leave.person_id
+    duties = services.current_duties(leave) if pending else []
+    may_cover = any(selectors.may_choose_cover(user, leave, d.period) for d in duties)
+    context = {
+        "leave": leave,
+        "steps": approval_selectors.steps_of(SUBJECT_LEAVE, leave.pk),
+        "may_decide": pending and not own and selectors.may_decide(user, SUBJECT_LEAVE, leave.pk),
+        "may_cancel": pending and (own or user.pk == leave.filed_by_id or selectors.may_manage(user, leave.person)),
+        "may_return": leave.status == RequestStatus.APPROVED and (own or selectors.may_manage(user, leave.person)),
+        "may_upload": leave.kind == LeaveKind.SICK
+        and leave.status in (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED)
+        and (own or user.pk == leave.filed_by_id or selectors.may_manage(user, leave.person)),
+        "may_cover": may_cover,
+        "duties": _duty_rows(leave, with_candidates=may_cover),
+        "covers": leave.covers.select_related("substitute", "shift_type").all(),
+        "now": clock.now(),
+    }
+    return render(request, "leave/leave_detail.html", context)
+
+
+@login_required
+@require_POST
+def leave_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    leave = _leave(request, public_id)
+    try:
+        services.leave_decide(
+            actor=_user(request),
+            leave=leave,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+            reason=request.POST.get("warning_reason", ""),
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your decision is recorded."))
+    return redirect("leave:detail", public_id)
+
+
+@login_required
+@require_POST
+def leave_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    leave = _leave(request, public_id)
+    try:
+        services.leave_cancel(actor=_user(request), leave=leave, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("leave:detail", public_id)
+
+
+@login_required
+@require_POST
+def leave_return(request: HttpRequest, public_id: str) -> HttpResponse:
+    """消假: the person is back."""
+    leave = _leave(request, public_id)
+    try:
+        returned_at = forms.parse_moment(request.POST.get("returned_at"), "returned_at")
+        assert returned_at is not None
+        services.leave_return(actor=_user(request), leave=leave, returned_at=returned_at)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The leave is cancelled on return."))
+    return redirect("leave:detail", public_id)
+
+
+@login_required
+@require_POST
+def cover_choose(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Choose the substitute of one duty from the ranked candidates."""
+    leave = _leave(request, public_id)
+    data = request.POST
+    try:
+        period = RosterPeriod.objects.get(public_id=data.get("period", ""))
+        shift_type = ShiftType.objects.get(public_id=data.get("shift_type", ""), organisation=leave.organisation)
+        substitute = Person.objects.get(public_id=data.get("substitute", ""))
+        services.cover_choose(
+            actor=_user(request),
+            leave=leave,
+            period=period,
+            day=forms.parse_day(data.get("day"), "day"),
+            shift_type=shift_type,
+            post=data.get("post", ""),
+            substitute=substitute,
+        )
+    except (RosterPeriod.DoesNotExist, ShiftType.DoesNotExist, Person.DoesNotExist) as error:
+        raise Http404 from error
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The substitute is chosen."))
+    return redirect("leave:detail", public_id)
+
+
+@login_required
+@require_POST
+def certificate_upload(request: HttpRequest, public_id: str) -> HttpResponse:
+    leave = _leave(request, public_id)
+    upload = request.FILES.get("certificate")
+    try:
+        if upload is None:
+            raise ValidationError({"certificate": _("Choose a file.")})
+        services.certificate_upload(actor=_user(request), leave=leave, certificate=upload)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The certificate is handed in."))
+    return redirect("leave:detail", public_id)
+
+
+@login_required
+def certificate_download(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The certificate, for whoever may see the request."""
+    leave = _leave(request, public_id)
+    if not leave.certificate:
+        raise Http404
+    extension = (leave.certificate.name or "").rsplit(".", 1)[-1].lower()
+    content_type = {"pdf": "application/pdf", "png": "image/png"}.get(extension, "image/jpeg")
+    with leave.certificate.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="certificate-{leave.public_id}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ── substitution ─────────────────────────────────────────────────────────────
+
+
+def _my_duties(person: Person) -> list[roster_duties.Duty]:
+    today = clock.today()
+    return roster_duties.duties_of(person, today, today + dt.timedelta(days=62))
+
+
+@login_required
+def substitution_new(request: HttpRequest) -> HttpResponse:
+    """顶替: pick one of my published duties, then a substitute from the ranked candidates."""
+    user = _user(request)
+    me = selectors.active_person(user)
+    if me is None:
+        raise PermissionDenied
+    duties = _my_duties(me)
+    chosen = None
+    key = request.GET.get("duty") or request.POST.get("duty")
+    for duty in duties:
+        if key == f"{duty.period.public_id}|{duty.day.isoformat()}|{duty.shift_type.public_id}|{duty.post}":
+            chosen = duty
+    if request.method == "POST" and chosen is not None:
+        try:
+            substitute = Person.objects.get(public_id=request.POST.get("substitute", ""))
+            row = services.substitution_file(
+                actor=user,
+                person=me,
+                period=chosen.period,
+                day=chosen.day,
+                shift_type=chosen.shift_type,
+                post=chosen.post,
+                substitute=substitute,
+                reason=request.POST.get("reason", ""),
+            )
+        except Person.DoesNotExist as error:
+            raise Http404 from error
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The substitution is asked for."))
+            return redirect("leave:substitution_detail", row.public_id)
+    candidates = (
+        roster_duties.cover_candidates(
+            period=chosen.period, day=chosen.day, shift_type=chosen.shift_type, post=chosen.post, exclude=[me]
+        )
+        if chosen
+        else []
+    )
+    context = {"duties": duties, "chosen": chosen, "key": key, "candidates": candidates, "posts": dict(Post.choices)}
+    return render(request, "leave/substitution_form.html", context)
+
+
+def _substitution(request: HttpRequest, public_id: str) -> Substitution:
+    try:
+        return selectors.substitution_get(user=_user(request), public_id=public_id)
+    except Substitution.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+def substitution_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _substitution(request, public_id)
+    user = _user(request)
+    me = selectors.active_person(user)
+    pending = row.status == RequestStatus.PENDING
+    context = {
+        "row": row,
+        "steps": approval_selectors.steps_of(SUBJECT_SUBSTITUTION, row.pk),
+        "may_decide": pending and selectors.may_decide(user, SUBJECT_SUBSTITUTION, row.pk),
+        "may_cancel": pending and me is not None and (me.pk == row.person_id or user.pk == row.filed_by_id),
+        "post": Post(row.post).label,
+    }
+    return render(request, "leave/substitution_detail.html", context)
+
+
+@login_required
+@require_POST
+def substitution_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _substitution(request, public_id)
+    try:
+        services.substitution_decide(
+            actor=_user(request),
+            substitution=row,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+            reason=request.POST.get("warning_reason", ""),
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your decision is recorded."))
+    return redirect("leave:substitution_detail", public_id)
+
+
+@login_required
+@require_POST
+def substitution_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _substitution(request, public_id)
+    try:
+        services.substitution_cancel(actor=_user(request), substitution=row)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("leave:substitution_detail", public_id)
+
+
+# ── compensatory rest ────────────────────────────────────────────────────────
+
+
+@login_required
+def rest_new(request: HttpRequest) -> HttpResponse:
+    """补休申请 against my open credits."""
+    user = _user(request)
+    me = selectors.active_person(user)
+    if me is None:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            row = services.rest_request_file(
+                actor=user,
+                person=me,
+                day=forms.parse_day(request.POST.get("day"), "day"),
+                days=request.POST.get("days", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("The rest request is filed."))
+            return redirect("leave:rest_detail", row.public_id)
+    context = {"open": rest_selectors.open_balance(me), "today": clock.today()}
+    return render(request, "leave/rest_form.html", context)
+
+
+def _rest(request: HttpRequest, public_id: str) -> RestRequest:
+    try:
+        return selectors.rest_request_get(user=_user(request), public_id=public_id)
+    except RestRequest.DoesNotExist as error:
+        raise Http404 from error
+
+
+@login_required
+def rest_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _rest(request, public_id)
+    user = _user(request)
+    me = selectors.active_person(user)
+    pending = row.status == RequestStatus.PENDING
+    context = {
+        "row": row,
+        "steps": approval_selectors.steps_of(SUBJECT_REST, row.pk),
+        "notes": services.rest_notes(row.person, row.day) if pending else [],
+        "may_decide": pending and selectors.may_decide(user, SUBJECT_REST, row.pk),
+        "may_cancel": pending and me is not None and (me.pk == row.person_id or user.pk == row.filed_by_id),
+    }
+    return render(request, "leave/rest_detail.html", context)
+
+
+@login_required
+@require_POST
+def rest_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _rest(request, public_id)
+    try:
+        services.rest_request_decide(
+            actor=_user(request),
+            request=row,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your decision is recorded."))
+    return redirect("leave:rest_detail", public_id)
+
+
+@login_required
+@require_POST
+def rest_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    row = _rest(request, public_id)
+    try:
+        services.rest_request_cancel(actor=_user(request), request=row)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("leave:rest_detail", public_id)
