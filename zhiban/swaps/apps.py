@@ -9,3 +9,9 @@ class SwapsConfig(AppConfig):
     label = "swaps"
     verbose_name = _("Swaps and absences")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhiban.approvals.subjects import register_subject
+        from zhiban.swaps import subjects
+
+        register_subject(subjects.SUBJECT, title=subjects.title, url=subjects.url)

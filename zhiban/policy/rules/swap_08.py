@@ -40,7 +40,9 @@ def reminder_due(facts: OpenReturn, params: Mapping[str, Any]) -> bool:
 
 
 def next_check(facts: OpenReturn, params: Mapping[str, Any]) -> dt.date:
-    """The next day the reminder job should look at this return again."""
+    """The next day the reminder job should look at this return again (a missed one: every `remind_after_days`)."""
+    if facts.missed:
+        return facts.today + dt.timedelta(days=int(params["remind_after_days"]))
     if facts.return_day is None:
         first = facts.opened_on + dt.timedelta(days=int(params["remind_after_days"]))
         return max(first, facts.today + dt.timedelta(days=1))

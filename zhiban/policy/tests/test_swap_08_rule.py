@@ -34,3 +34,4 @@ def test_swap_08_scheduled_return_reminded_the_day_before_and_on_the_day() -> No
 def test_swap_08_missed_return_stays_open_and_is_reminded() -> None:
     facts = _open(dt.date(2026, 12, 10), return_day=dt.date(2026, 12, 9), return_label="12月9日 早班", missed=True)
     assert evaluate(CENTRE, ["SWAP-08"], facts).codes() == ["SWAP-08.return_tracked"]
+    assert next_check(facts, PARAMS) == dt.date(2026, 12, 24)
