@@ -30,6 +30,8 @@ def published(roster_org: dict[str, Any], period: RosterPeriod) -> RosterPeriod:
 
 
 @pytest.fixture
-def colleague(roster_org: dict[str, Any]) -> Any:
+def colleague(roster_org: dict[str, Any]) -> Any:  # noqa: F811
     """Another officer of station_a (department dept_a): the natural substitute of staff_a."""
-    return PersonFactory.create(name="colleague", unit=roster_org["station_a"], user=UserFactory.create(username="colleague"))
+    return PersonFactory.create(
+        name="colleague", unit=roster_org["station_a"], user=UserFactory.create(username="colleague")
+    )

@@ -106,7 +106,10 @@ def test_sub_01_approval_with_cover_rewrites_the_roster_and_the_board_shows_the_
     assert officer_on(published, DAY) == ["colleague"]
     (cover,) = leave.covers.all()
     assert cover.version == published.published_version
-    assert cover.responsibility == f"colleague顶替staff_a值{DAY:%Y-%m-%d} {roster_org['duty'].name} 值班人员，由colleague承担全部值班责任"
+    assert (
+        cover.responsibility
+        == f"colleague顶替staff_a值{DAY:%Y-%m-%d} {roster_org['duty'].name} 值班人员，由colleague承担全部值班责任"
+    )
     roster_org["travel"].move_to(local(2026, 12, 7, 12))
     (unit,) = roster_selectors.board(units=Unit.objects.filter(pk=roster_org["org"].pk))
     assert [p.name for shift in unit.today for p in shift.officers] == ["colleague"]
