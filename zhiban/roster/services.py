@@ -24,17 +24,19 @@ from zhiban.core.secret_tokens import digest, new_secret
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import organisation_of
+from zhiban.policy import compliance
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_03
 from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_01 import PostCell, PostHolder, ShiftDay, ShiftPosts
 from zhiban.policy.rules.ros_03 import PublishTiming, RosterChange
-from zhiban.roster import selectors
+from zhiban.roster import rotation, selectors
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.pack_shifts import shift_specs
 from zhiban.roster.rest.services import credits_sync as rest_credits_sync
 
 MAX_PERIOD_DAYS = 92
+UNEXPLAINED = "发布时未说明理由"  # a warning published past without a note stays on the compliance record as such
 REMINDER_KIND = "roster.duty_reminder"
 REMINDER_LEADS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
 DEADLINE_KIND = "roster.publish_deadline"
@@ -184,6 +186,14 @@ def check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: 
         )
         holder = PostHolder(person.name, str(Post(post).label), role, holds)
         policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="person", facts=holder)
+    if post == Post.DUTY_OFFICER and people and day_kind(day) == "workday" and rotation.section_covers_workdays(period):
+        sections = rotation.section_units(period)
+        policy.enforce(
+            unit=period.unit,
+            rule_ids=["ROS-02"],
+            field="person",
+            facts=[rotation.working_day_duty(period, person, day, sections) for person in people],
+        )
 
 
 def check_one_post(
@@ -410,6 +420,14 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     )
     draft.note = note.strip()[:500]
     draft.save()
+    rotation_outcome = rotation.check(period, draft)  # ROS-02 warnings: published, flagged, on the record
+    compliance.overridden(
+        rotation_outcome,
+        actor=actor,
+        organisation=period.unit,
+        subject=f"{_period_label(period)} v{draft.number}",
+        reason=draft.note or UNEXPLAINED,
+    )
     period.published_version = draft
     period.status = RosterPeriod.Status.PUBLISHED
     period.save(update_fields=["published_version", "status"])
@@ -426,7 +444,13 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
         object_type="roster_period",
         object_id=period.public_id,
         before={"version": previous.number if previous else None},
-        after={"version": draft.number, "late": draft.late, "assignments": len(assignments), "reminders": reminders},
+        after={
+            "version": draft.number,
+            "late": draft.late,
+            "assignments": len(assignments),
+            "reminders": reminders,
+            "warnings": [f.code for f in rotation_outcome.warnings],
+        },
     )
     return draft
 

@@ -18,7 +18,7 @@ from zhiban.accounts.models import User
 from zhiban.core import clock
 from zhiban.org.models import Unit
 from zhiban.org.scopes import unit_scope
-from zhiban.roster import selectors, services
+from zhiban.roster import rotation, selectors, services
 from zhiban.roster.forms import CellForm, KioskTokenForm, PeriodOpenForm, PublishForm
 from zhiban.roster.models import Post, RosterPeriod, ShiftType
 from zhiban.roster.tables import period_rows
@@ -166,6 +166,7 @@ def period_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "scheduler": scheduler,
         "publish_form": PublishForm(),
         "late": clock.now() > period.publish_deadline,
+        "rotation_warnings": rotation.check(period, version).warnings if scheduler and version else (),
     }
     return render(request, "roster/period_detail.html", context)
 

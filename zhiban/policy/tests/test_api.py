@@ -46,7 +46,7 @@ def test_pack_detail_has_rules_with_parameters_checks_and_citations(live: dict) 
     client = Client()
     body = client.get("/api/v1/policy/packs/service-center", headers=bearer(live["staff_a"])).json()
     swap = next(rule for rule in body["rule_list"] if rule["id"] == "SWAP-02")
-    assert swap["status"] == "planned"
+    assert swap["status"] == "implemented"
     assert swap["citation"]["clause"] == "客服部换班制度 三"
     assert swap["citation"]["source_title"]["zh"] == "客户管理制度"
     assert swap["parameters"][0] == {

@@ -147,12 +147,12 @@ def test_bad_severity_is_an_error(packs_copy: Path) -> None:
 def test_implemented_without_module_is_an_error(packs_copy: Path) -> None:
     replace_in(
         packs_copy / "service-center.toml",
-        'id = "SWAP-02"\nstatus = "planned"',
-        'id = "SWAP-02"\nstatus = "implemented"',
+        'id = "OPS-01"\nstatus = "planned"',
+        'id = "OPS-01"\nstatus = "implemented"',
     )
     assert errors_for(packs_copy) == [
-        'service-center.toml: SWAP-02.status: implemented, but no rule module defines RULE_ID "SWAP-02" '
-        "(expected zhiban/policy/rules/swap_02.py)"
+        'service-center.toml: OPS-01.status: implemented, but no rule module defines RULE_ID "OPS-01" '
+        "(expected zhiban/policy/rules/ops_01.py)"
     ]
 
 

@@ -68,3 +68,72 @@ def test_ros_02_duties_outside_the_block_do_not_count() -> None:
     block = dates(12, 13)
     facts = WeekdayBlock("值班人员", block, ((block[0], "张三"), (block[1], "张三"), (dt.date(2026, 10, 19), "李四")))
     assert weekday_block(facts, PARAMS) == []
+
+
+# ----------------------------------------------------------------------------- rest days one each, in turn
+
+from zhiban.policy.rules.ros_02 import (  # noqa: E402
+    RestDayRun,
+    Rotation,
+    TurnSequence,
+    TurnSlot,
+    WorkingDayDuty,
+    ideal_turns,
+    in_turn,
+    next_in_turn,
+    rotation_blocks,
+    weekday_section_only,
+)
+
+BUREAU_SHIFTS = ResolvedPolicy(pack=get_pack("bureau-shifts"), version=1).parameters("ROS-02")
+ORDER = ("甲", "乙", "丙", "丁")
+
+
+def test_ros_02_rest_days_one_each_at_the_limit_and_past_it() -> None:
+    one_each = RestDayRun("值班人员", ((dt.date(2026, 12, 5), "甲"), (dt.date(2026, 12, 6), "乙")))
+    assert rotation_blocks(Rotation((), (one_each,)), PARAMS) == []
+    twice = RestDayRun("值班人员", ((dt.date(2026, 12, 5), "甲"), (dt.date(2026, 12, 6), "甲")))
+    (finding,) = rotation_blocks(Rotation((), (twice,)), PARAMS)
+    assert finding.rule_id == "ROS-02"
+    assert "甲连续2天" in finding.message_zh
+    assert rotation_blocks(Rotation((), (twice,)), {**PARAMS, "rest_day_block_days": 2}) == []
+
+
+def test_ros_02_rotation_blocks_reads_weekday_blocks_too() -> None:
+    split = WeekdayBlock("值班人员", dates(12, 13), ((dt.date(2026, 10, 12), "甲"), (dt.date(2026, 10, 13), "乙")))
+    (finding,) = rotation_blocks(Rotation((split,), ()), PARAMS)
+    assert finding.details["people"] == ["乙", "甲"]
+
+
+def test_ros_02_next_in_turn_wraps_and_skips_the_unavailable() -> None:
+    assert next_in_turn(ORDER, "乙", frozenset()) == "丙"
+    assert next_in_turn(ORDER, "丁", frozenset()) == "甲"
+    assert next_in_turn(ORDER, "乙", frozenset({"丙"})) == "丁"
+    assert next_in_turn(ORDER, None, frozenset()) == "甲"
+    assert next_in_turn(ORDER, "外人", frozenset({"甲"})) == "乙"
+    assert next_in_turn(ORDER, "甲", frozenset(ORDER)) is None
+
+
+def test_ros_02_order_continues_from_the_previous_period() -> None:
+    assert ideal_turns(ORDER, "丙", [frozenset()] * 3) == ["丁", "甲", "乙"]
+    assert ideal_turns(ORDER, "丙", [frozenset({"丁"}), frozenset(), frozenset()]) == ["甲", "乙", "丙"]
+
+
+def test_ros_02_in_turn_at_the_limit_and_past_it() -> None:
+    in_order = TurnSequence("值班人员", ORDER, "丙", (TurnSlot("12月5日", "丁"), TurnSlot("12月6日", "甲")))
+    assert in_turn(in_order, PARAMS) == []
+    skipped_on_leave = TurnSequence("值班人员", ORDER, "丙", (TurnSlot("12月5日", "甲", frozenset({"丁"})),))
+    assert in_turn(skipped_on_leave, PARAMS) == []
+    skipped = TurnSequence("值班人员", ORDER, "丙", (TurnSlot("12月5日", "甲"), TurnSlot("12月6日", "乙")))
+    (finding,) = in_turn(skipped, PARAMS)  # one skip, one warning: the order goes on from 甲
+    assert finding.rule_id == "ROS-02"
+    assert finding.details == {"slot": "12月5日", "expected": "丁", "holder": "甲"}
+
+
+def test_ros_02_bureau_shifts_working_days_by_the_section_only() -> None:
+    day = dt.date(2026, 12, 7)
+    assert weekday_section_only(WorkingDayDuty("甲", day, in_section=True), BUREAU_SHIFTS) == []
+    (finding,) = weekday_section_only(WorkingDayDuty("乙", day, in_section=False), BUREAU_SHIFTS)
+    assert "综合科" in finding.message_zh
+    everyone = {**BUREAU_SHIFTS, "weekday_coverage": "all_staff"}
+    assert weekday_section_only(WorkingDayDuty("乙", day, in_section=False), everyone) == []

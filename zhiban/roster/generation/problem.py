@@ -13,7 +13,7 @@ from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_02 import weekday_blocks
-from zhiban.roster import selectors, solver
+from zhiban.roster import rotation, selectors, solver
 from zhiban.roster import unavailability as roster_unavailability
 from zhiban.roster.generation.points import SOLVER_KIND, PointTable, is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
@@ -153,6 +153,44 @@ def blocks(
     )
 
 
+# ROS-02 order: a strict order costs as much as 10 points of spread per day out of turn (kept unless the
+# roster cannot be made otherwise); a preference 0.2 points, which fairness outweighs.
+TURN_WEIGHT = {"strict": 1000, "preference": 20}
+
+
+def rotation_wishes(period: RosterPeriod, dates: list[dt.date], people: list[Person]) -> tuple[solver.Wish, ...]:
+    """Each turn of the rotating post wished on whoever's turn it is (ROS-02), weighted by the pack's order."""
+    params = rotation.parameters(period)
+    if "order" not in params:
+        return ()
+    weight = TURN_WEIGHT.get(str(params["order"]), TURN_WEIGHT["preference"])
+    index = {d: i for i, d in enumerate(dates)}
+    ids = {p.pk: p.public_id for p in people}
+    return tuple(
+        solver.Wish(ids[person.pk], index[day], turn.shift_type.code, True, weight)
+        for turn, person in rotation.ideal(period)
+        if person.pk in ids
+        for day in turn.days
+        if day in index
+    )
+
+
+def section_unavailability(
+    period: RosterPeriod, dates: list[dt.date], kinds: dict[dt.date, str], people: list[Person]
+) -> list[solver.Unavailability]:
+    """`bureau-shifts`: on working days only the general-affairs section stands duty (ROS-02, P5 二.1)."""
+    if not rotation.section_covers_workdays(period):
+        return []
+    sections = rotation.section_units(period)
+    return [
+        solver.Unavailability(p.public_id, i, "ROS-02 综合科")
+        for p in people
+        if not rotation.in_section(p, sections)
+        for i, d in enumerate(dates)
+        if kinds[d] == "weekday"
+    ]
+
+
 def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
     """The period as a solver problem: hard cover of every post of every shift on its days, qualifications
     from roles, pinned cells of the draft kept, year-to-date points for fairness."""
@@ -202,7 +240,8 @@ def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
         shifts=solver_shifts,
         cover=tuple(cover),
         posts=posts,
-        unavailable=tuple(unavailability(period, people, dates)),
+        unavailable=tuple(unavailability(period, people, dates) + section_unavailability(period, dates, kinds, people)),
+        wishes=rotation_wishes(period, dates, people),
         pins=pins,
         fairness=solver.Fairness(points, fairness_weight),
         blocks=blocks(period, dates, {d: reverse_kind[kinds[d]] for d in dates}, shift_types),

@@ -107,7 +107,7 @@ def test_refusals_noted_in_a_request_are_recorded_for_the_compliance_report(
         duty_changes.duties_move(
             actor=None, moves=[_move(published, roster_org, roster_org["guard"])], channel="leave", reason=""
         )
-    event = RuleEvent.objects.get()
+    event = RuleEvent.objects.get(outcome="blocked")
     assert (event.rule_id, event.outcome, event.organisation) == ("ORG-03", "blocked", roster_org["org"])
     assert event.actor == roster_org["secretary"].user
 
