@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from zhiban.core import clock, jobs
 from zhiban.notify.services import notify
-from zhiban.roster import selectors
+from zhiban.roster import gaps, selectors
 from zhiban.roster.generation import jobs as generation_jobs  # noqa: F401 (ROS-04 roster.generate)
 from zhiban.roster.models import Assignment, Post, RosterPeriod
 from zhiban.roster.rest import jobs as rest_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
+
+GAPS_KIND = "roster.gaps"
 
 
 @jobs.job_handler("roster.duty_reminder")
@@ -66,3 +68,9 @@ def publish_deadline(payload: dict[str, Any]) -> None:
         link=reverse("roster:period_detail", args=[period.public_id]),
         dedupe_key=f"roster.deadline:{period.pk}:{stage}",
     )
+
+
+@jobs.job_handler(GAPS_KIND, every=dt.timedelta(hours=6))
+def roster_gaps(payload: dict[str, Any]) -> None:
+    """ROS-01 posts_filled: chase uncovered posts of published rosters until filled."""
+    gaps.escalate(clock.now())
