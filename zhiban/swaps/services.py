@@ -282,7 +282,7 @@ def swap_request(
 
 
 def _locked(swap: SwapRequest) -> SwapRequest:
-    return SwapRequest.objects.select_for_update().select_related(*selectors.SWAP_RELATED).get(pk=swap.pk)
+    return SwapRequest.objects.select_for_update(of=("self",)).select_related(*selectors.SWAP_RELATED).get(pk=swap.pk)
 
 
 @transaction.atomic
@@ -490,7 +490,11 @@ def debt_schedule_check(debt: SwapDebt) -> None:
 def debt_check(*, debt: SwapDebt) -> SwapDebt:
     """The worker's look at an open return debt: settle it once the return day passed with the returner on
     duty, mark it missed otherwise, remind both sides and the returner's team lead when SWAP-08 says so."""
-    debt = SwapDebt.objects.select_for_update().select_related("swap__shift_type", "organisation").get(pk=debt.pk)
+    debt = (
+        SwapDebt.objects.select_for_update(of=("self",))
+        .select_related("swap__shift_type", "organisation")
+        .get(pk=debt.pk)
+    )
     if debt.status != SwapDebt.Status.OPEN:
         return debt
     today = clock.today()
