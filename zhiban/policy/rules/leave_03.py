@@ -6,11 +6,14 @@ service-center (P7 请假 三、九): up to `cs_director_max_days` the CS direct
 and then the centre director (level by level, LEAVE-06); business trips and training the centre
 director. Packs silent on leave: the `approver` parameter (department head or secretariat).
 `approval_chain` computes the chain from the pack's parameters; the checks refuse an approval whose
-approved roles do not include what the chain requires. Django-free.
+approved roles do not include what the chain requires. `approval_wait_hours` is how long a step may
+wait before its approvers are reminded (every source is silent on it: a product default), read for
+leave, substitution and compensatory-rest chains alike. Django-free.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -124,4 +127,44 @@ def manager_consents(facts: LeaveApprovals, params: Mapping[str, Any]) -> list[F
     ]
 
 
-CHECKS = {"approver_by_length": approver_by_length, "manager_consents": manager_consents}
+DEFAULT_WAIT_HOURS = 24
+
+
+def wait_hours(params: Mapping[str, Any]) -> int:
+    """How long an approval step may wait before its approvers are reminded."""
+    return int(params.get("approval_wait_hours", DEFAULT_WAIT_HOURS))
+
+
+@dataclass(frozen=True)
+class ApprovalWait:
+    """A request's step (`step_label`) waiting for a decision since `since`, seen at `now`."""
+
+    subject_label: str
+    step_label: str
+    since: dt.datetime
+    now: dt.datetime
+
+
+def approval_overdue(facts: ApprovalWait, params: Mapping[str, Any]) -> list[Finding]:
+    """A step that has waited `approval_wait_hours` or longer: remind its approvers."""
+    hours = wait_hours(params)
+    if facts.now - facts.since < dt.timedelta(hours=hours):
+        return []
+    waited = int((facts.now - facts.since).total_seconds() // 3600)
+    return [
+        Finding(
+            RULE_ID,
+            Severity.REMIND,
+            f"{facts.subject_label}（{facts.step_label}）已等待审批{waited}小时，超过{hours}小时时限，请审批人尽快处理",
+            f"{facts.subject_label} ({facts.step_label}) has waited {waited} hour(s) for a decision, "
+            f"longer than the {hours} hours allowed; the approvers are reminded",
+            {"wait_hours": hours, "waited_hours": waited, "since": facts.since.isoformat()},
+        )
+    ]
+
+
+CHECKS = {
+    "approver_by_length": approver_by_length,
+    "manager_consents": manager_consents,
+    "approval_overdue": approval_overdue,
+}
