@@ -140,6 +140,32 @@ def _responsible(substitute: Person, absent: Person, duty_label: str) -> str:
     return f"{substitute.name}顶替{absent.name}值{duty_label}，由{substitute.name}承担全部值班责任"
 
 
+def wait_hours(unit: Unit) -> int | None:
+    """LEAVE-03 `approval_wait_hours`: how long a step of a leave, substitution or rest chain waits before
+    its approvers are reminded; None (no reminder) where the pack does not declare the remind check."""
+    params = rules.params(unit, "LEAVE-03")
+    if params is None or not rules.declares_check(unit, "LEAVE-03", "approval_overdue"):
+        return None
+    return leave_03.wait_hours(params)
+
+
+def overdue_notes(unit: Unit, subject_label: str, steps: list[ApprovalStep], now: dt.datetime) -> list[str]:
+    """LEAVE-03 approval_overdue: the current steps that have waited longer than the pack allows, measured
+    from when their level began to wait (the chain's start, or the decision of the level before)."""
+    order = approval_selectors.current_order(steps)
+    if order is None:
+        return []
+    decided = [s.decided_at for s in steps if s.order < order and s.decided_at is not None]
+    facts = [
+        leave_03.ApprovalWait(subject_label, s.label_zh, max([s.created_at, *decided]), now)
+        for s in steps
+        if s.order == order and s.status == ApprovalStep.Status.PENDING
+    ]
+    if not facts:
+        return []
+    return [note.detail("zh") for note in rules.evaluate(unit, ["LEAVE-03"], facts).notes]
+
+
 def _findings(outcome: Outcome) -> list[dict[str, Any]]:
     return [{"code": f.code, "message": f.detail("zh")} for f in outcome.findings]
 
@@ -344,6 +370,7 @@ def leave_file(
         subject_id=leave.pk,
         organisation=leave.organisation,
         steps=_steps(person, approvers, "LEAVE-03"),
+        wait_hours=wait_hours(unit),
     )
     _schedule_leave_jobs(leave)
     audit.record(
@@ -774,6 +801,7 @@ def substitution_file(
         subject_id=substitution.pk,
         organisation=substitution.organisation,
         steps=substitution_chain(person),
+        wait_hours=wait_hours(person.unit),
     )
     notify(
         recipients=[substitute],
@@ -931,6 +959,7 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
         subject_id=request.pk,
         organisation=request.organisation,
         steps=_steps(person, [head], "ROS-07"),
+        wait_hours=wait_hours(person.unit),
     )
     audit.record(
         actor=actor,

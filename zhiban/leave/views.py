@@ -149,9 +149,12 @@ def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     own = me is not None and me.pk == leave.person_id
     duties = services.current_duties(leave) if pending else []
     may_cover = any(selectors.may_choose_cover(user, leave, d.period) for d in duties)
+    steps = approval_selectors.steps_of(SUBJECT_LEAVE, leave.pk)
+    label = f"{leave.person.name}{leave.get_kind_display()}"
     context = {
         "leave": leave,
-        "steps": approval_selectors.steps_of(SUBJECT_LEAVE, leave.pk),
+        "steps": steps,
+        "overdue": services.overdue_notes(leave.unit, label, steps, clock.now()) if pending else [],
         "may_decide": pending and not own and selectors.may_decide(user, SUBJECT_LEAVE, leave.pk),
         "may_cancel": pending and (own or user.pk == leave.filed_by_id or selectors.may_manage(user, leave.person)),
         "may_return": leave.status == RequestStatus.APPROVED and (own or selectors.may_manage(user, leave.person)),

@@ -1,14 +1,22 @@
 """LEAVE-03 — who approves leave: by length and kind, plus the managing department's consent (P2 二.2、二.4;
 P7 请假 三、九; default where the source is silent)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from zhiban.policy.engine import evaluate
-from zhiban.policy.rules.leave_03 import LeaveApprovals, approval_chain, approver_by_length, manager_consents
+from zhiban.policy.rules.leave_03 import (
+    ApprovalWait,
+    LeaveApprovals,
+    approval_chain,
+    approval_overdue,
+    approver_by_length,
+    manager_consents,
+)
 
-from ._leave_facts import policy
+from ._leave_facts import at, policy
 
 MAINTENANCE = policy("maintenance").parameters("LEAVE-03")
 SERVICE = policy("service-center").parameters("LEAVE-03")
@@ -70,3 +78,27 @@ def test_leave_03_service_center_more_than_a_day_needs_both_directors() -> None:
     (finding,) = approver_by_length(only_cs, SERVICE)
     assert finding.details["missing"] == ["centre_director"]
     assert approver_by_length(LeaveApprovals("王五", "personal", Decimal("1"), ("cs_director",)), SERVICE) == []
+
+
+@pytest.mark.parametrize("pack_id", ["bureau", "bureau-shifts", "company-shifts", "maintenance", "service-center"])
+def test_leave_03_approval_overdue_reminds_at_the_pack_limit_not_before(pack_id: str) -> None:
+    params = policy(pack_id).parameters("LEAVE-03")
+    assert params["approval_wait_hours"] == 24
+    since = at(1, 9)
+    assert (
+        approval_overdue(
+            ApprovalWait("王五事假", "处室负责人审批", since, since + dt.timedelta(hours=23, minutes=59)), params
+        )
+        == []
+    )
+    (finding,) = approval_overdue(
+        ApprovalWait("王五事假", "处室负责人审批", since, since + dt.timedelta(hours=24)), params
+    )
+    assert (finding.rule_id, finding.severity.value) == ("LEAVE-03", "remind")
+    assert finding.message_zh == "王五事假（处室负责人审批）已等待审批24小时，超过24小时时限，请审批人尽快处理"
+    assert (
+        approval_overdue(
+            ApprovalWait("x", "y", since, since + dt.timedelta(hours=47)), {**params, "approval_wait_hours": 48}
+        )
+        == []
+    )
