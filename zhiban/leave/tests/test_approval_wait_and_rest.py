@@ -65,7 +65,8 @@ def test_leave_03_approval_wait_default_24_hours_reminds_the_current_approver_at
     assert overdue_told(roster_org["head_b"]) == 0  # not their step
     assert remind_at(roster_org, EDIT_TIME + dt.timedelta(hours=25)) == 0  # once
     page = client_for(roster_org["staff_a"]).get(f"/leave/{leave.public_id}/").content.decode()
-    assert 'id="leave-overdue"' in page and "超过24小时时限" in page
+    assert 'id="leave-overdue"' in page
+    assert "超过24小时时限" in page
 
 
 def test_leave_03_approval_wait_follows_the_live_parameter_for_leave_substitution_and_rest(
@@ -130,7 +131,8 @@ def test_ros_07_rest_request_approved_by_the_head_consumes_the_credit(roster_org
     assert rest_selectors.open_balance(staff) == balance  # nothing consumed while it waits
     services.rest_request_decide(actor=roster_org["head_a"].user, request=request, approve=True, comment="同意")
     request.refresh_from_db()
-    assert request.status == "approved" and request.taking is not None
+    assert request.status == "approved"
+    assert request.taking is not None
     assert request.taking.days == balance
     assert rest_selectors.open_balance(staff) == Decimal("0")
     assert AuditEvent.objects.filter(action="leave.rest.approve", object_id=request.public_id).count() == 1
