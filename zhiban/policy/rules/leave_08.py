@@ -1,5 +1,6 @@
 """LEAVE-08 — sick leave of a full day or more needs a medical certificate, handed to the team lead on
-the first day back; an emergency is phoned to the team lead before the shift (P7 请假 五). Django-free.
+the first day back; the certificate's dates are continuous over the sick leave; an emergency is phoned
+to the team lead before the shift (P7 请假 五). Django-free.
 """
 
 from __future__ import annotations
@@ -82,4 +83,49 @@ def emergency_phoned(facts: LeaveFacts, params: Mapping[str, Any]) -> list[Findi
     ]
 
 
-CHECKS = {"certificate_due": certificate_due, "emergency_phoned": emergency_phoned}
+@dataclass(frozen=True)
+class CertificateDates:
+    """A medical certificate covering `covers_from`..`covers_to` for a sick leave from `first_day` to
+    `last_day` (the actual last day when the person came back early)."""
+
+    person_name: str
+    first_day: dt.date
+    last_day: dt.date
+    covers_from: dt.date
+    covers_to: dt.date
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
+def dates_continuous(facts: CertificateDates, params: Mapping[str, Any]) -> list[Finding]:
+    """The certificate's dates are continuous over the whole sick leave: a day of it left uncovered (at the
+    start, at the end, or a certificate outside the leave) refuses the certificate."""
+    gaps: list[tuple[dt.date, dt.date]] = []
+    if facts.covers_from > facts.last_day or facts.covers_to < facts.first_day:
+        gaps.append((facts.first_day, facts.last_day))
+    else:
+        if facts.covers_from > facts.first_day:
+            gaps.append((facts.first_day, facts.covers_from - dt.timedelta(days=1)))
+        if facts.covers_to < facts.last_day:
+            gaps.append((facts.covers_to + dt.timedelta(days=1), facts.last_day))
+    if not gaps:
+        return []
+    spans = [_day(a) if a == b else f"{_day(a)}至{_day(b)}" for a, b in gaps]
+    spans_en = [_day(a) if a == b else f"{_day(a)} to {_day(b)}" for a, b in gaps]
+    return [
+        Finding(
+            RULE_ID,
+            Severity.ENFORCE,
+            f"{facts.person_name}病假为{_day(facts.first_day)}至{_day(facts.last_day)}，证明时间须连续，"
+            f"证明（{_day(facts.covers_from)}至{_day(facts.covers_to)}）未覆盖{'、'.join(spans)}",
+            f"{facts.person_name}'s sick leave runs from {_day(facts.first_day)} to {_day(facts.last_day)}; the "
+            f"certificate's dates must be continuous, and this one ({_day(facts.covers_from)} to "
+            f"{_day(facts.covers_to)}) leaves {', '.join(spans_en)} uncovered",
+            {"gaps": [[a.isoformat(), b.isoformat()] for a, b in gaps]},
+        )
+    ]
+
+
+CHECKS = {"certificate_due": certificate_due, "emergency_phoned": emergency_phoned, "dates_continuous": dates_continuous}
