@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhiban.approvals",
     "zhiban.leave",
     "zhiban.swaps",
+    "zhiban.compliance",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("approvals/", include("zhiban.approvals.urls")),
     path("leave/", include("zhiban.leave.urls")),
     path("swaps/", include("zhiban.swaps.urls")),
+    path("compliance/", include("zhiban.compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -22,3 +22,22 @@ def date_label(day: dt.date, with_weekday: bool = True) -> str:
         return f"{text} {weekday_label(day)}" if with_weekday else text
     text = day.strftime("%d %b %Y").lstrip("0")
     return f"{weekday_label(day)} {text}" if with_weekday else text
+
+
+def parse_month(value: str | None, today: dt.date) -> dt.date:
+    """`2026-12` → 2026-12-01; `today`'s month when empty; ValidationError naming `month` otherwise."""
+    from django.core.exceptions import ValidationError
+
+    if not value:
+        return today.replace(day=1)
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({"month": f"{value!r} is not a month like 2026-12"}) from None
+
+
+def neighbour_months(month: dt.date) -> tuple[str, str]:
+    """The months before and after `month` as `YYYY-MM` (for previous / next links)."""
+    before = (month - dt.timedelta(days=1)).replace(day=1)
+    after = (month + dt.timedelta(days=32)).replace(day=1)
+    return f"{before:%Y-%m}", f"{after:%Y-%m}"

@@ -21,6 +21,7 @@ MODULES: tuple[Module, ...] = (
     Module("policy", _("Policies"), "policy:pack_list", _("Policy packs and the rules they apply.")),
     Module("roster", _("Rosters"), "roster:period_list", _("Generate, edit, publish and export duty rosters.")),
     Module("requests", _("Leave & swaps"), "leave:home", _("Leave, swaps, substitutions and compensatory rest.")),
+    Module("swaps", _("Swaps"), "swaps:mine", _("Swaps, returns and the absence register.")),
     Module("duty", _("Duty operations"), None, _("Check-in, duty log, handover, spot checks.")),
     Module("incidents", _("Incidents"), None, _("Incidents with deadlines and escalation.")),
     Module("approvals", _("Approvals"), "approvals:inbox", _("Requests waiting for your decision.")),
@@ -28,5 +29,6 @@ MODULES: tuple[Module, ...] = (
     Module("secrecy", _("Confidentiality"), None, _("Classified-carrier register.")),
     Module("safety", _("Safety"), None, _("Inspections, hazards, vehicles, training.")),
     Module("servicedesk", _("Service desk"), None, _("Customers, service requests, callbacks.")),
+    Module("compliance", _("Compliance"), "compliance:unit_list", _("Monthly compliance report per unit.")),
     Module("audit", _("Audit"), "core:audit", _("The tamper-evident audit trail.")),
 )

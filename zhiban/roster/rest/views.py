@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
-from zhiban.core import clock
+from zhiban.core import clock, dates
 from zhiban.org.models import Person, Unit
 from zhiban.policy.rules import ros_08
 from zhiban.roster.rest import selectors, services, xlsx
@@ -27,12 +27,7 @@ def _user(request: HttpRequest) -> User:
 
 def parse_month(value: str | None) -> dt.date:
     """`2026-12` → 2026-12-01; today's month when empty; ValidationError naming `month` otherwise."""
-    if not value:
-        return clock.today().replace(day=1)
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise ValidationError({"month": f"{value!r} is not a month like 2026-12"}) from None
+    return dates.parse_month(value, clock.today())
 
 
 def _month(request: HttpRequest) -> dt.date:
@@ -43,9 +38,7 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _neighbours(month: dt.date) -> tuple[str, str]:
-    before = (month - dt.timedelta(days=1)).replace(day=1)
-    after = (month + dt.timedelta(days=32)).replace(day=1)
-    return f"{before:%Y-%m}", f"{after:%Y-%m}"
+    return dates.neighbour_months(month)
 
 
 @login_required
