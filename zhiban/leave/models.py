@@ -72,6 +72,8 @@ class LeaveRequest(models.Model):
     certificate = models.FileField(_("medical certificate"), upload_to=certificate_path, blank=True)
     certificate_due = models.DateField(_("certificate due"), null=True, blank=True)
     certificate_at = models.DateTimeField(_("certificate handed in"), null=True, blank=True)
+    certificate_from = models.DateField(_("certificate covers from"), null=True, blank=True)
+    certificate_to = models.DateField(_("certificate covers until"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("actually back (消假)"), null=True, blank=True)
     absence_recorded_at = models.DateTimeField(_("recorded as absence (旷工)"), null=True, blank=True)

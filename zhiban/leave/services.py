@@ -131,8 +131,14 @@ def _check_level(actor: User, me: Person, requester: Person, subject_type: str, 
 
 
 def _going_ahead(outcome: Outcome, *, actor: User, unit: Unit, subject: str, reason: str) -> None:
-    """Record the warnings someone goes ahead past (a reason is required when there are any)."""
-    compliance.overridden(outcome, actor=actor, organisation=unit, subject=subject, reason=reason)
+    """Record the warnings someone goes ahead past (a reason is required when there are any: the error
+    names `warning_reason`, the field of the forms and the API)."""
+    try:
+        compliance.overridden(outcome, actor=actor, organisation=unit, subject=subject, reason=reason)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            raise ValidationError({"warning_reason": error.error_dict["reason"]}) from None
+        raise
 
 
 def _responsible(substitute: Person, absent: Person, duty_label: str) -> str:
@@ -230,6 +236,7 @@ def leave_facts(
         holiday_exception=holiday_exception,
         first_duty_starts_at=min((d.starts_at for d in duties), default=None),
         night_duty_days=tuple(sorted({d.day for d in duties if d.is_night})),
+        night_duty_starts=tuple(sorted({d.starts_at.astimezone(tz) for d in duties if d.is_night})),
         holiday_duty_days=tuple(sorted({d.day for d in duties if d.day_kind == "holiday"})),
     )
     return facts, duties, shift_work
@@ -663,9 +670,25 @@ def _check_certificate(upload: UploadedFile) -> str:
     return extension
 
 
+def sick_days(leave: LeaveRequest) -> tuple[dt.date, dt.date]:
+    """First and last calendar day of a leave (to the actual return when the person came back early)."""
+    until = min(leave.ends_at, leave.returned_at) if leave.returned_at else leave.ends_at
+    first = lengths.local(leave.starts_at).date()
+    return first, max(first, lengths.local(until - dt.timedelta(microseconds=1)).date())
+
+
 @transaction.atomic
-def certificate_upload(*, actor: User, leave: LeaveRequest, certificate: UploadedFile) -> LeaveRequest:
-    """Hand in the medical certificate of a sick leave (LEAVE-08): the person, whoever filed it, or a manager."""
+def certificate_upload(
+    *,
+    actor: User,
+    leave: LeaveRequest,
+    certificate: UploadedFile,
+    covers_from: dt.date | None,
+    covers_to: dt.date | None,
+) -> LeaveRequest:
+    """Hand in the medical certificate of a sick leave (LEAVE-08): the person, whoever filed it, or a manager.
+    The dates it covers (`covers_from`..`covers_to`) are stored; where the pack declares LEAVE-08 they must
+    cover the sick leave without a gap (dates_continuous)."""
     leave = _locked_leave(leave)
     me = _me(actor)
     if not (me.pk == leave.person_id or actor.pk == leave.filed_by_id or selectors.may_manage(actor, leave.person)):
@@ -674,17 +697,33 @@ def certificate_upload(*, actor: User, leave: LeaveRequest, certificate: Uploade
         raise ValidationError({"certificate": "只有病假需要医疗证明"})
     if leave.status not in (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED):
         raise ValidationError({"status": "这份请假已撤回或未获批准"})
+    if covers_from is None:
+        raise ValidationError({"certificate_from": "请填写证明的起始日期"})
+    if covers_to is None:
+        raise ValidationError({"certificate_to": "请填写证明的截止日期"})
+    if covers_to < covers_from:
+        raise ValidationError({"certificate_to": "证明的截止日期不能早于起始日期"})
     _check_certificate(certificate)
+    first, last = sick_days(leave)
+    dates = leave_08.CertificateDates(leave.person.name, first, last, covers_from, covers_to)
+    rules.enforce(leave.unit, ["LEAVE-08"], [dates], field="certificate_from")
     replaced = bool(leave.certificate)
     leave.certificate.save(certificate.name or "certificate", certificate, save=False)
     leave.certificate_at = clock.now()
-    leave.save(update_fields=["certificate", "certificate_at"])
+    leave.certificate_from, leave.certificate_to = covers_from, covers_to
+    leave.save(update_fields=["certificate", "certificate_at", "certificate_from", "certificate_to"])
     audit.record(
         actor=actor,
         action="leave.certificate.upload",
         object_type="leave",
         object_id=leave.public_id,
-        after={"certificate_at": leave.certificate_at, "replaced": replaced, "size": certificate.size},
+        after={
+            "certificate_at": leave.certificate_at,
+            "certificate_from": covers_from,
+            "certificate_to": covers_to,
+            "replaced": replaced,
+            "size": certificate.size,
+        },
     )
     return leave
 

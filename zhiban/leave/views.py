@@ -166,6 +166,7 @@ def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "covers": leave.covers.select_related("substitute", "shift_type").all(),
         "now": clock.now(),
     }
+    context["sick_from"], context["sick_to"] = services.sick_days(leave)
     return render(request, "leave/leave_detail.html", context)
 
 
@@ -253,7 +254,18 @@ def certificate_upload(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         if upload is None:
             raise ValidationError({"certificate": _("Choose a file.")})
-        services.certificate_upload(actor=_user(request), leave=leave, certificate=upload)
+        data = request.POST
+        services.certificate_upload(
+            actor=_user(request),
+            leave=leave,
+            certificate=upload,
+            covers_from=forms.parse_day(data.get("certificate_from"), "certificate_from")
+            if data.get("certificate_from")
+            else None,
+            covers_to=forms.parse_day(data.get("certificate_to"), "certificate_to")
+            if data.get("certificate_to")
+            else None,
+        )
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -89,7 +89,7 @@ def test_leave_04_filing_while_another_of_the_station_is_pending_warns_and_needs
     file(maint)
     with pytest.raises(ValidationError) as refused:
         file(maint, person="mate")
-    assert "reason" in refused.value.message_dict
+    assert "warning_reason" in refused.value.message_dict
     assert LeaveRequest.objects.filter(person=maint["mate"]).count() == 0
     second = file(maint, person="mate", warning_reason="家中急事")
     event = RuleEvent.objects.get(code="LEAVE-04.station_overlap_on_filing")
@@ -121,7 +121,7 @@ def test_leave_05_two_days_ahead_is_on_time_one_day_warns(maint: dict) -> None:
     with time_machine.travel(local(2026, 12, 6, 0, 0), tick=False):
         with pytest.raises(ValidationError) as refused:
             file(maint, person="staff_b")
-        assert "reason" in refused.value.message_dict
+        assert "warning_reason" in refused.value.message_dict
         late = file(maint, person="staff_b", warning_reason="临时通知")
     assert late.late
     assert RuleEvent.objects.filter(code="LEAVE-05.apply_ahead", outcome="overridden").count() == 1

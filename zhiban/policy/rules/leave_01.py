@@ -45,7 +45,8 @@ class LeaveFacts:
     `working_days` is the length in the person's working days (their duty days for shift workers,
     half days allowed); `calendar_days` counts every calendar day the leave touches. `night_duty_days`
     and `holiday_duty_days` are the days of the person's night and public-holiday duties it hits;
-    `first_duty_starts_at` the start of the first duty it hits (None when it hits none).
+    `first_duty_starts_at` the start of the first duty it hits (None when it hits none);
+    `night_duty_starts` the start of each night duty it hits (LEAVE-09 reads "that day" from it).
     """
 
     person_name: str
@@ -64,6 +65,7 @@ class LeaveFacts:
     first_duty_starts_at: dt.datetime | None = None
     night_duty_days: tuple[dt.date, ...] = ()
     holiday_duty_days: tuple[dt.date, ...] = ()
+    night_duty_starts: tuple[dt.datetime, ...] = ()
 
     @property
     def label_zh(self) -> str:

@@ -128,4 +128,8 @@ def dates_continuous(facts: CertificateDates, params: Mapping[str, Any]) -> list
     ]
 
 
-CHECKS = {"certificate_due": certificate_due, "emergency_phoned": emergency_phoned, "dates_continuous": dates_continuous}
+CHECKS = {
+    "certificate_due": certificate_due,
+    "emergency_phoned": emergency_phoned,
+    "dates_continuous": dates_continuous,
+}

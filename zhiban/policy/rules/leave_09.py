@@ -34,11 +34,24 @@ def night_shift_exception(facts: LeaveFacts, params: Mapping[str, Any]) -> list[
     ]
 
 
+def deadline(starts_at: dt.datetime, cutoff: dt.time) -> dt.datetime:
+    """ "That day" of a night shift is the day it begins in the evening: the last `cutoff` before the shift
+    starts (a 20:00 shift of the 10th: 10th 12:00; a shift from 00:00 of the 10th: 9th 12:00)."""
+    same_day = dt.datetime.combine(starts_at.date(), cutoff, tzinfo=starts_at.tzinfo)
+    return same_day if same_day < starts_at else same_day - dt.timedelta(days=1)
+
+
+def _deadlines(facts: LeaveFacts, cutoff: dt.time) -> list[tuple[dt.date, dt.datetime]]:
+    if facts.night_duty_starts:
+        return [(start.date(), deadline(start, cutoff)) for start in sorted(facts.night_duty_starts)]
+    tz = facts.filed_at.tzinfo  # only the days are known: the cutoff on the day itself
+    return [(day, dt.datetime.combine(day, cutoff, tzinfo=tz)) for day in facts.night_duty_days]
+
+
 def exception_deadline(facts: LeaveFacts, params: Mapping[str, Any]) -> list[Finding]:
     """A night-shift exception asked after `exception_before` on the day of the shift is refused."""
     cutoff: dt.time = params["exception_before"]
-    tz = facts.filed_at.tzinfo
-    late = [day for day in facts.night_duty_days if facts.filed_at > dt.datetime.combine(day, cutoff, tzinfo=tz)]
+    late = sorted({day for day, by in _deadlines(facts, cutoff) if facts.filed_at > by})
     if not late:
         return []
     return [

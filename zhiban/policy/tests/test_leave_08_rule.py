@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from zhiban.policy.engine import evaluate
 from zhiban.policy.findings import Severity
-from zhiban.policy.rules.leave_08 import CertificateDue, certificate_due, emergency_phoned, needs_certificate
+from zhiban.policy.rules.leave_08 import (
+    CertificateDates,
+    CertificateDue,
+    certificate_due,
+    dates_continuous,
+    emergency_phoned,
+    needs_certificate,
+)
 
 from ._leave_facts import at, leave, policy
 
@@ -48,3 +55,21 @@ def test_leave_08_records_the_emergency_phone_call_before_or_after_the_shift() -
     (record,) = emergency_phoned(after, PARAMS)
     assert record.details["before_shift"] is False
     assert emergency_phoned(leave(kind="sick"), PARAMS) == []
+
+
+def test_leave_08_certificate_dates_continuous_over_the_sick_leave_or_refused_naming_the_gap() -> None:
+    first, last = dt.date(2026, 12, 10), dt.date(2026, 12, 12)
+    params = policy("service-center").parameters("LEAVE-08")
+    assert dates_continuous(CertificateDates("王五", first, last, first, last), params) == []
+    assert dates_continuous(CertificateDates("王五", first, last, first - dt.timedelta(1), last), params) == []
+    (short,) = dates_continuous(CertificateDates("王五", first, last, first, last - dt.timedelta(1)), params)
+    assert short.rule_id == "LEAVE-08"
+    assert short.message_zh == (
+        "王五病假为2026-12-10至2026-12-12，证明时间须连续，证明（2026-12-10至2026-12-11）未覆盖2026-12-12"
+    )
+    (late_start,) = dates_continuous(CertificateDates("王五", first, last, first + dt.timedelta(1), last), params)
+    assert late_start.details["gaps"] == [["2026-12-10", "2026-12-10"]]
+    (elsewhere,) = dates_continuous(
+        CertificateDates("王五", first, last, dt.date(2026, 12, 1), dt.date(2026, 12, 2)), params
+    )
+    assert elsewhere.details["gaps"] == [["2026-12-10", "2026-12-12"]]

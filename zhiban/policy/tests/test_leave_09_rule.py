@@ -4,7 +4,7 @@ import datetime as dt
 
 from zhiban.policy.engine import evaluate
 from zhiban.policy.findings import Severity
-from zhiban.policy.rules.leave_09 import exception_deadline, night_shift_exception
+from zhiban.policy.rules.leave_09 import deadline, exception_deadline, night_shift_exception
 
 from ._leave_facts import at, leave, policy
 
@@ -33,3 +33,13 @@ def test_leave_09_leave_without_night_shifts_is_silent() -> None:
     assert night_shift_exception(leave(), PARAMS) == []
     (warning,) = night_shift_exception(leave(night_duty_days=NIGHT), PARAMS)
     assert warning.severity is Severity.WARN
+
+
+def test_leave_09_that_day_is_the_day_the_night_shift_begins() -> None:
+    midnight = at(10, 0)  # a night shift from 00:00 of the 10th begins the evening of the 9th
+    assert deadline(midnight, PARAMS["exception_before"]) == at(9, 12)
+    assert deadline(at(10, 20), PARAMS["exception_before"]) == at(10, 12)
+    facts = {"night_duty_days": NIGHT, "night_duty_starts": (midnight,)}
+    assert exception_deadline(leave(filed_at=at(9, 12), **facts), PARAMS) == []
+    (finding,) = exception_deadline(leave(filed_at=at(9, 12, 1), **facts), PARAMS)
+    assert finding.details["late_days"] == ["2026-12-10"]
