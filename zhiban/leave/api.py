@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
+from zhiban.approvals.models import ApprovalStep
 from zhiban.leave import selectors, services
-from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
+from zhiban.leave.models import LeaveCover, LeaveRequest, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
 from zhiban.org.models import Person
 from zhiban.roster.models import RosterPeriod, ShiftType
@@ -133,14 +135,19 @@ class RestOut(Schema):
     steps: list[StepOut]
 
 
-def _steps(subject_type: str, subject_id: int) -> list[StepOut]:
-    return [
-        StepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id)
-        for s in approval_selectors.steps_of(subject_type, subject_id)
-    ]
+def _steps(subject_type: str, subject_id: int, chain: list[ApprovalStep] | None = None) -> list[StepOut]:
+    if chain is None:
+        chain = approval_selectors.steps_of(subject_type, subject_id)
+    return [StepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id) for s in chain]
 
 
-def _leave_out(leave: LeaveRequest) -> LeaveOut:
+def _with_covers(rows: QuerySet[LeaveRequest]) -> QuerySet[LeaveRequest]:
+    return rows.prefetch_related(
+        Prefetch("covers", queryset=LeaveCover.objects.select_related("substitute", "shift_type"))
+    )
+
+
+def _leave_out(leave: LeaveRequest, chain: list[ApprovalStep] | None = None) -> LeaveOut:
     return LeaveOut(
         public_id=leave.public_id,
         person=leave.person.public_id,
@@ -156,7 +163,7 @@ def _leave_out(leave: LeaveRequest) -> LeaveOut:
         certificate_due=leave.certificate_due,
         certificate_handed_in=leave.certificate_at is not None,
         returned_at=leave.returned_at,
-        steps=_steps(SUBJECT_LEAVE, leave.pk),
+        steps=_steps(SUBJECT_LEAVE, leave.pk, chain),
         covers=[
             CoverOut(
                 day=c.day,
@@ -166,14 +173,14 @@ def _leave_out(leave: LeaveRequest) -> LeaveOut:
                 substitute_name=c.substitute.name,
                 responsibility=c.responsibility,
             )
-            for c in leave.covers.select_related("substitute", "shift_type")
+            for c in leave.covers.all()  # prefetched with their substitute and shift type by the callers
         ],
     )
 
 
 def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
     try:
-        return selectors.leave_get(user=_caller(request), public_id=public_id)
+        return _with_covers(selectors.leave_list(user=_caller(request))).get(public_id=public_id)
     except LeaveRequest.DoesNotExist as error:
         raise Http404 from error
 
@@ -194,7 +201,9 @@ def _person(request: HttpRequest, public_id: str | None) -> Person:
 @router.get("/requests", response=list[LeaveOut])
 def leave_list(request: HttpRequest) -> list[LeaveOut]:
     """Leave requests the caller may see: their own, those they filed, those of the people they manage."""
-    return [_leave_out(leave) for leave in selectors.leave_list(user=_caller(request))[:200]]
+    rows = list(_with_covers(selectors.leave_list(user=_caller(request)))[:200])
+    chains = selectors.steps_by_subject(SUBJECT_LEAVE, [r.pk for r in rows])
+    return [_leave_out(leave, chains.get(leave.pk, [])) for leave in rows]
 
 
 @router.post("/requests", response={201: LeaveOut})
@@ -280,10 +289,10 @@ def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> Leav
         post=payload.post,
         substitute=_anyone(payload.substitute),
     )
-    return _leave_out(leave)
+    return _leave_out(_leave(request, public_id))  # read again: the new cover is in
 
 
-def _substitution_out(row: Substitution) -> SubstitutionOut:
+def _substitution_out(row: Substitution, chain: list[ApprovalStep] | None = None) -> SubstitutionOut:
     return SubstitutionOut(
         public_id=row.public_id,
         person=row.person.public_id,
@@ -293,7 +302,7 @@ def _substitution_out(row: Substitution) -> SubstitutionOut:
         post=row.post,
         status=row.status,
         responsibility=row.responsibility,
-        steps=_steps(SUBJECT_SUBSTITUTION, row.pk),
+        steps=_steps(SUBJECT_SUBSTITUTION, row.pk, chain),
     )
 
 
@@ -306,7 +315,9 @@ def _substitution(request: HttpRequest, public_id: str) -> Substitution:
 
 @router.get("/substitutions", response=list[SubstitutionOut])
 def substitution_list(request: HttpRequest) -> list[SubstitutionOut]:
-    return [_substitution_out(row) for row in selectors.substitution_list(user=_caller(request))[:200]]
+    rows = list(selectors.substitution_list(user=_caller(request))[:200])
+    chains = selectors.steps_by_subject(SUBJECT_SUBSTITUTION, [r.pk for r in rows])
+    return [_substitution_out(row, chains.get(row.pk, [])) for row in rows]
 
 
 @router.post("/substitutions", response={201: SubstitutionOut})
@@ -352,14 +363,14 @@ def substitution_cancel(request: HttpRequest, public_id: str) -> SubstitutionOut
     )
 
 
-def _rest_out(row: RestRequest) -> RestOut:
+def _rest_out(row: RestRequest, chain: list[ApprovalStep] | None = None) -> RestOut:
     return RestOut(
         public_id=row.public_id,
         person=row.person.public_id,
         day=row.day,
         days=row.days,
         status=row.status,
-        steps=_steps(SUBJECT_REST, row.pk),
+        steps=_steps(SUBJECT_REST, row.pk, chain),
     )
 
 
@@ -372,7 +383,9 @@ def _rest(request: HttpRequest, public_id: str) -> RestRequest:
 
 @router.get("/rest-requests", response=list[RestOut])
 def rest_list(request: HttpRequest) -> list[RestOut]:
-    return [_rest_out(row) for row in selectors.rest_request_list(user=_caller(request))[:200]]
+    rows = list(selectors.rest_request_list(user=_caller(request))[:200])
+    chains = selectors.steps_by_subject(SUBJECT_REST, [r.pk for r in rows])
+    return [_rest_out(row, chains.get(row.pk, [])) for row in rows]
 
 
 @router.post("/rest-requests", response={201: RestOut})

@@ -6,10 +6,13 @@ person's unit (team lead, station head, department head, directors, secretariat)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
+from zhiban.approvals.models import ApprovalStep
 from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of, person_of, restrict_people, unit_scope
@@ -75,6 +78,52 @@ def rest_request_list(*, user: User | None) -> QuerySet[RestRequest]:
 
 def rest_request_get(*, user: User | None, public_id: str) -> RestRequest:
     return rest_request_list(user=user).get(public_id=public_id)
+
+
+def steps_by_subject(subject_type: str, subject_ids: Iterable[int]) -> dict[int, list[ApprovalStep]]:
+    """The approval chains of many requests in one query (lists and the API), each level by level."""
+    chains: dict[int, list[ApprovalStep]] = {}
+    rows = (
+        ApprovalStep.objects.filter(subject_type=subject_type, subject_id__in=list(subject_ids))
+        .select_related("unit", "decided_by")
+        .order_by("subject_id", "order", "id")
+    )
+    for step in rows:
+        chains.setdefault(step.subject_id, []).append(step)
+    return chains
+
+
+def waiting_on(user: User | None) -> list[ApprovalStep]:
+    """What waits on the user now (approval_selectors.inbox), in a fixed number of queries: the candidate
+    steps the user's roles may decide, then the chains they belong to, in one query."""
+    person = active_person(user)
+    if person is None:
+        return []
+    held = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
+    if not held:
+        return []
+    scope = Q()
+    for assignment in held:
+        scope |= Q(role=assignment.role, unit__path__startswith=assignment.unit.path)
+    candidates = list(
+        ApprovalStep.objects.filter(scope, status=ApprovalStep.Status.PENDING)
+        .select_related("unit")
+        .order_by("created_at", "id")
+    )
+    if not candidates:
+        return []
+    subjects = Q()
+    for subject_type in {c.subject_type for c in candidates}:
+        ids = {c.subject_id for c in candidates if c.subject_type == subject_type}
+        subjects |= Q(subject_type=subject_type, subject_id__in=ids)
+    chains: dict[tuple[str, int], list[ApprovalStep]] = {}
+    for step in ApprovalStep.objects.filter(subjects).order_by("order", "id"):
+        chains.setdefault((step.subject_type, step.subject_id), []).append(step)
+    return [
+        c
+        for c in candidates
+        if approval_selectors.current_order(chains.get((c.subject_type, c.subject_id), [])) == c.order
+    ]
 
 
 def may_file_for(user: User | None, person: Person) -> bool:

@@ -67,7 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "others": [r for r in leave if me is None or r.person_id != me.pk],
         "substitutions": selectors.substitution_list(user=user)[:50],
         "rest_requests": selectors.rest_request_list(user=user)[:50],
-        "waiting": approval_selectors.inbox(user),
+        "waiting": selectors.waiting_on(user),
     }
     return render(request, "leave/home.html", context)
 
