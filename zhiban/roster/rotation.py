@@ -38,10 +38,18 @@ ROTATING_POST = str(Post.DUTY_OFFICER)
 
 @dataclass(frozen=True)
 class Turn:
-    """One turn: its days (several for a weekday block), its shift."""
+    """One turn: the (day, shift) cells one person holds — several for a weekday block or a maintenance rest
+    period (Friday's after-hours duty and the rest days' duties), one otherwise."""
 
-    days: tuple[dt.date, ...]
-    shift_type: ShiftType
+    cells: tuple[tuple[dt.date, ShiftType], ...]
+
+    @property
+    def days(self) -> tuple[dt.date, ...]:
+        return tuple(day for day, _ in self.cells)
+
+    @property
+    def shift_type(self) -> ShiftType:
+        return self.cells[0][1]
 
     @property
     def label(self) -> str:
@@ -63,27 +71,55 @@ def day_kinds(period: RosterPeriod) -> dict[dt.date, str]:
     }
 
 
+def rest_period_turns(period: RosterPeriod, kinds: dict[dt.date, str], shifts: list[ShiftType]) -> list[Turn]:
+    """`maintenance` (P2 第二条): a weekend or holiday duty runs from the last working day's end of work to the
+    next working day's start — one duty, one person: the working day's after-hours cell and each rest day's
+    cell. Only where the pack's ROS-01 `rest_period_one_duty` says so."""
+    _, params = selectors.rule_parameters(period.unit, ["ROS-01"])
+    if not params.get("ROS-01", {}).get("rest_period_one_duty", False):
+        return []
+    evening = next((s for s in shifts if s.applies_to("workday")), None)
+    off = next((s for s in shifts if s.applies_to("rest_day") and s.applies_to("holiday")), None)
+    if evening is None or off is None:
+        return []
+    days = period.days()
+    result = []
+    run: list[dt.date] = []
+    for day in [*days, None]:
+        if day is not None and kinds[day] != "workday":
+            run.append(day)
+            continue
+        if run:
+            eve = run[0] - dt.timedelta(days=1)
+            cells = ([(eve, evening)] if eve in kinds and kinds[eve] == "workday" else []) + [(d, off) for d in run]
+            result.append(Turn(tuple(cells)))
+            run = []
+    return result
+
+
 def turns(period: RosterPeriod, kinds: dict[dt.date, str] | None = None) -> list[Turn]:
     """The turns of the rotating post in date order (shifts with one duty officer only)."""
     kinds = kinds or day_kinds(period)
     params = parameters(period)
     blocked = int(str(params.get("weekday_block_days", 1))) > 1
     shifts = [s for s in selectors.shift_types_for(period.unit) if s.officers == 1]
-    block_of = {day: block for block in weekday_blocks(kinds.items()) for day in block} if blocked else {}
+    grouped: dict[tuple[dt.date, int], Turn] = {}
+    for turn in rest_period_turns(period, kinds, shifts):
+        grouped |= {(day, shift.pk): turn for day, shift in turn.cells}
+    if blocked:
+        for block in weekday_blocks(kinds.items()):
+            for shift in shifts:
+                if shift.applies_to("workday"):
+                    turn = Turn(tuple((day, shift) for day in block))
+                    grouped |= {(day, shift.pk): turn for day in block}
     result: list[Turn] = []
-    seen: set[tuple[tuple[dt.date, ...], int]] = set()
     for day in period.days():
         for shift in shifts:
             if not shift.applies_to(kinds[day]):
                 continue
-            block = block_of.get(day)
-            if block is not None and kinds[day] == "workday":
-                if (block, shift.pk) in seen:
-                    continue
-                seen.add((block, shift.pk))
-                result.append(Turn(block, shift))
-            else:
-                result.append(Turn((day,), shift))
+            turn = grouped.get((day, shift.pk)) or Turn(((day, shift),))
+            if turn not in result:
+                result.append(turn)
     return result
 
 
@@ -138,7 +174,7 @@ def turn_sequence(period: RosterPeriod, version: RosterVersion | None) -> TurnSe
     holders = _holders(version)
     slots = []
     for turn in turns(period):
-        holder = next((holders[(d, turn.shift_type.pk)] for d in turn.days if (d, turn.shift_type.pk) in holders), "")
+        holder = next((holders[(d, shift.pk)] for d, shift in turn.cells if (d, shift.pk) in holders), "")
         if not holder:
             continue
         unavailable = frozenset(p.name for p in people if away.get(p.pk, set()) & set(turn.days))

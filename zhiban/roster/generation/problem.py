@@ -140,13 +140,21 @@ def blocks(
 ) -> tuple[solver.Block, ...]:
     """ROS-02 weekday blocks, when the pack declares them: the duty officers of each shift worked on working
     days are the same people on every working day of a calendar week. `day_kinds`: workday / rest_day / holiday."""
+    index = {d: i for i, d in enumerate(dates)}
+    officer = str(Post.DUTY_OFFICER)
+    rest_periods = tuple(
+        solver.Block(
+            tuple(index[d] for d in turn.days), turn.shift_type.code, officer, tuple(s.code for _, s in turn.cells)
+        )
+        for turn in rotation.rest_period_turns(period, day_kinds, list(shift_types.values()))
+        if len(turn.cells) > 1
+    )
     _, params = selectors.rule_parameters(period.unit, ["ROS-02"])
     if int(params.get("ROS-02", {}).get("weekday_block_days", 1)) <= 1:
-        return ()
-    index = {d: i for i, d in enumerate(dates)}
+        return rest_periods
     weeks = weekday_blocks((d, day_kinds[d]) for d in dates)
-    return tuple(
-        solver.Block(tuple(index[d] for d in week), code, str(Post.DUTY_OFFICER))
+    return rest_periods + tuple(
+        solver.Block(tuple(index[d] for d in week), code, officer)
         for week in weeks
         for code, s in shift_types.items()
         if s.applies_to("workday") and len(week) > 1
@@ -167,10 +175,10 @@ def rotation_wishes(period: RosterPeriod, dates: list[dt.date], people: list[Per
     index = {d: i for i, d in enumerate(dates)}
     ids = {p.pk: p.public_id for p in people}
     return tuple(
-        solver.Wish(ids[person.pk], index[day], turn.shift_type.code, True, weight)
+        solver.Wish(ids[person.pk], index[day], shift.code, True, weight)
         for turn, person in rotation.ideal(period)
         if person.pk in ids
-        for day in turn.days
+        for day, shift in turn.cells
         if day in index
     )
 

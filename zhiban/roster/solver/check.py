@@ -112,8 +112,8 @@ def _split_blocks(problem: Problem, roster: list[Assignment]) -> list[str]:
     hard = []
     for block in problem.blocks:
         held = [
-            frozenset(a.person for a in roster if (a.day, a.shift, a.post) == (d, block.shift, block.post))
-            for d in block.days
+            frozenset(a.person for a in roster if (a.day, a.shift, a.post) == (d, shift, block.post))
+            for d, shift in block.cells()
         ]
         if len(set(held)) > 1:
             first, last = problem.days[block.days[0]].label, problem.days[block.days[-1]].label

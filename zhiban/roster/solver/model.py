@@ -130,11 +130,20 @@ class Fairness:
 
 @dataclass(frozen=True)
 class Block:
-    """Days (indexes) on which one post of one shift is held by the same people throughout (ROS-02 weekday block)."""
+    """Days (indexes) on which one post of one shift is held by the same people throughout (ROS-02 weekday
+    block). `shifts`, when given, names each day's shift instead (a maintenance weekend: Friday's after-hours
+    duty, then the rest days' duties, one person from Friday's end of work to Monday's start)."""
 
     days: tuple[int, ...]
     shift: str
     post: str = ""
+    shifts: tuple[str, ...] = ()
+
+    def cells(self) -> list[tuple[int, str]]:
+        """(day, shift) of each day of the block."""
+        if self.shifts and len(self.shifts) != len(self.days):
+            raise ValueError("a block names one shift per day")
+        return list(zip(self.days, self.shifts or (self.shift,) * len(self.days), strict=True))
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from zhiban.roster.solver.model import Problem
 
 def add(ctx: Context) -> None:
     for block in ctx.problem.blocks:
-        first, *rest = block.days
+        (first, first_shift), *rest = block.cells()
         for p in range(len(ctx.problem.people)):
-            head = ctx.x.get((p, first, block.shift, block.post))
-            for d in rest:
-                var = ctx.x.get((p, d, block.shift, block.post))
+            head = ctx.x.get((p, first, first_shift, block.post))
+            for d, shift in rest:
+                var = ctx.x.get((p, d, shift, block.post))
                 if head is None and var is None:
                     continue
                 ctx.model.add((head if head is not None else 0) == (var if var is not None else 0))
@@ -25,10 +25,10 @@ def uncoverable(problem: Problem) -> list[str]:
     needed = {(c.day, c.shift, c.post) for c in problem.cover if c.minimum > 0 and c.under_weight is None}
     problems = []
     for block in problem.blocks:
-        if not any((d, block.shift, block.post) in needed for d in block.days):
+        if not any((d, shift, block.post) in needed for d, shift in block.cells()):
             continue
         post = index.posts[block.post]
-        if any(all(index.eligible(p, d, block.shift, post) for d in block.days) for p in problem.people):
+        if any(all(index.eligible(p, d, shift, post) for d, shift in block.cells()) for p in problem.people):
             continue
         first, last = problem.days[block.days[0]].label, problem.days[block.days[-1]].label
         where = f"{first}–{last} {block.shift} {post.title}".rstrip()

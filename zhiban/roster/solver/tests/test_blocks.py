@@ -46,3 +46,26 @@ def test_ros_02_block_nobody_can_hold_is_explained_not_raised() -> None:
     result = solve(p, FAST)
     assert result.status is Status.INFEASIBLE
     assert result.explanation.infeasible == ("d0–d4 D: nobody qualified is available on all 5 days of the block",)
+
+
+def test_ros_01_maintenance_weekend_block_spans_two_shifts_cpsat_matches_brute_force() -> None:
+    """Friday's after-hours duty (E) and the rest days' duty (W) held by one person: Fri end of work → Mon start."""
+    base = problem(3, 3, ("E", "W"), under=10, over=1)
+    cover = tuple(c for c in base.cover if (c.day, c.shift) in {(0, "E"), (1, "W"), (2, "W")})
+    p = replace(
+        base,
+        cover=cover,
+        blocks=(Block((0, 1, 2), "E", shifts=("E", "W", "W")),),
+        unavailable=(Unavailability("B", 2),),
+        wishes=(),
+    )
+    expected = optimum(p)
+    assert expected is not None
+    result = solve(p, FAST)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == expected[0]
+    assert evaluate(p, result.assignments).hard == ()
+    held = {(a.day, a.shift): a.person for a in result.assignments}
+    assert held[(0, "E")] == held[(1, "W")] == held[(2, "W")] != "B"
+    split = [Assignment("A", 0, "E"), Assignment("A", 1, "W"), Assignment("C", 2, "W")]
+    assert evaluate(p, split).hard == ("d0–d2 E: block split between A, C",)
