@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from zhiban.accounts.models import User
 from zhiban.approvals.models import ApprovalStep
-from zhiban.org.models import RoleAssignment, Unit
+from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import person_of
 
 OPEN = ApprovalStep.Status.PENDING
@@ -79,12 +79,17 @@ def overdue(now: object) -> list[ApprovalStep]:
     return [s for s in steps if s in current_steps(s.subject_type, s.subject_id)]
 
 
-def approvers(step: ApprovalStep) -> list[object]:
-    """The people who may decide a step: holders of its role at its unit or above."""
-    ancestors = [step.unit.path[: i + 1] for i, ch in enumerate(step.unit.path) if ch == "."]
+def approvers_for(role: str, unit: Unit) -> list[Person]:
+    """Who holds `role` at `unit` or above it (and so may decide a step of that role there)."""
+    ancestors = [unit.path[: i + 1] for i, ch in enumerate(unit.path) if ch == "."]
     return [
         ra.person
-        for ra in RoleAssignment.objects.filter(role=step.role, unit__path__in=ancestors, person__is_active=True)
+        for ra in RoleAssignment.objects.filter(role=role, unit__path__in=ancestors, person__is_active=True)
         .select_related("person")
         .order_by("person_id")
     ]
+
+
+def approvers(step: ApprovalStep) -> list[Person]:
+    """The people who may decide a step: holders of its role at its unit or above."""
+    return approvers_for(step.role, step.unit)

@@ -70,7 +70,7 @@ def _tell_current(subject_type: str, subject_id: int) -> None:
     title, url = describe(subject_type, subject_id)
     for step in selectors.current_steps(subject_type, subject_id):
         notify(
-            recipients=selectors.approvers(step),  # type: ignore[arg-type]
+            recipients=selectors.approvers(step),
             subject=f"待审批：{title}（{step.label_zh}）",
             link=url,
             dedupe_key=f"approval:{step.public_id}",
@@ -132,7 +132,7 @@ def overdue_remind(now: dt.datetime) -> int:
     for step in selectors.overdue(now):
         title, url = describe(step.subject_type, step.subject_id)
         notify(
-            recipients=selectors.approvers(step),  # type: ignore[arg-type]
+            recipients=selectors.approvers(step),
             subject=f"审批超时提醒：{title}（{step.label_zh}）已等待至{step.wait_until:%m月%d日%H:%M}",
             link=url,
             dedupe_key=f"approval-overdue:{step.public_id}",
