@@ -32,6 +32,7 @@ class ApprovalStep(models.Model):
     label_en = models.CharField(max_length=80)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created"))
+    wait_hours = models.PositiveSmallIntegerField(_("hours before a reminder"), null=True, blank=True)
     wait_until = models.DateTimeField(_("remind after"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

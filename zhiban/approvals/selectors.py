@@ -50,6 +50,19 @@ def can_decide(user: User | None, step: ApprovalStep) -> bool:
     return any(step.unit.path.startswith(unit.path) for unit in _held_units(user, step.role))
 
 
+def _current(steps: list[ApprovalStep]) -> list[ApprovalStep]:
+    """Of candidate steps, those whose level is the one now waiting — the chains read in one query."""
+    if not steps:
+        return []
+    subjects = Q()
+    for subject_type, subject_id in {(s.subject_type, s.subject_id) for s in steps}:
+        subjects |= Q(subject_type=subject_type, subject_id=subject_id)
+    chains: dict[tuple[str, int], list[ApprovalStep]] = {}
+    for step in ApprovalStep.objects.filter(subjects).only("subject_type", "subject_id", "order", "status"):
+        chains.setdefault((step.subject_type, step.subject_id), []).append(step)
+    return [s for s in steps if current_order(chains[(s.subject_type, s.subject_id)]) == s.order]
+
+
 def inbox(user: User | None) -> list[ApprovalStep]:
     """The steps waiting on this user now (their level is current), oldest first."""
     if user is None or not user.is_authenticated:
@@ -64,11 +77,7 @@ def inbox(user: User | None) -> list[ApprovalStep]:
     for assignment in held:
         scope |= Q(role=assignment.role, unit__path__startswith=assignment.unit.path)
     candidates = ApprovalStep.objects.filter(scope, status=OPEN).select_related("unit").order_by("created_at", "id")
-    waiting = []
-    for step in candidates:
-        if step in current_steps(step.subject_type, step.subject_id):
-            waiting.append(step)
-    return waiting
+    return _current(list(candidates))
 
 
 def overdue(now: object) -> list[ApprovalStep]:
@@ -76,7 +85,7 @@ def overdue(now: object) -> list[ApprovalStep]:
     steps = ApprovalStep.objects.filter(status=OPEN, wait_until__lte=now, reminded_at__isnull=True).select_related(
         "unit"
     )
-    return [s for s in steps if s in current_steps(s.subject_type, s.subject_id)]
+    return _current(list(steps))
 
 
 def approvers_for(role: str, unit: Unit) -> list[Person]:

@@ -45,6 +45,7 @@ def chain_start(
     if ApprovalStep.objects.filter(subject_type=subject_type, subject_id=subject_id, status="pending").exists():
         raise ValidationError({"step": "this request already waits for approval"})
     now = clock.now()
+    first = min(spec.order for spec in steps)
     wait_until = now + dt.timedelta(hours=wait_hours) if wait_hours else None
     created = ApprovalStep.objects.bulk_create(
         ApprovalStep(
@@ -58,7 +59,8 @@ def chain_start(
             label_zh=spec.label_zh,
             label_en=spec.label_en,
             created_at=now,
-            wait_until=wait_until,
+            wait_hours=wait_hours,
+            wait_until=wait_until if spec.order == first else None,  # a later level waits from when it begins
         )
         for spec in sorted(steps, key=lambda s: s.order)
     )
@@ -115,8 +117,21 @@ def step_decide(*, actor: User, subject_type: str, subject_id: int, approve: boo
     if all(s.status == "approved" or s.pk == step.pk for s in chain):
         return Decision(step, "approved")
     if not any(s.status == "pending" and s.order == order for s in chain if s.pk != step.pk):
+        _start_level(chain, now)
         _tell_current(subject_type, subject_id)  # the next level now waits
     return Decision(step, "pending")
+
+
+def _start_level(chain: list[ApprovalStep], now: dt.datetime) -> None:
+    """The next level begins waiting now: its reminder time counts from here."""
+    pending = [s for s in chain if s.status == "pending"]
+    if not pending:
+        return
+    level = min(s.order for s in pending)
+    for s in pending:
+        if s.order == level and s.wait_hours:
+            s.wait_until = now + dt.timedelta(hours=s.wait_hours)
+            s.save(update_fields=["wait_until"])
 
 
 def chain_cancel(*, subject_type: str, subject_id: int) -> int:

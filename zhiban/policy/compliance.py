@@ -83,14 +83,17 @@ def collecting(actor_id: int | None = None) -> Iterator[None]:
             _actor.reset(actor_token)
 
 
-def overridden(outcome: Outcome, *, actor: object, organisation: Unit, subject: str, reason: str) -> list[RuleEvent]:
-    """Record each warning of `outcome` as overridden with `reason` (required when there are warnings)."""
+def overridden(
+    outcome: Outcome, *, actor: object, organisation: Unit, subject: str, reason: str, field: str = "reason"
+) -> list[RuleEvent]:
+    """Record each warning of `outcome` as overridden with `reason` (required when there are warnings; the
+    error names `field`, the form's or API's name for it)."""
     if not outcome.warnings:
         return []
     reason = reason.strip()
     if not reason:
         lines = "; ".join(f.message("zh") for f in outcome.warnings)
-        raise ValidationError({"reason": f"请说明理由后再继续（{lines}）"})
+        raise ValidationError({field: f"请说明理由后再继续（{lines}）"})
     organisation = organisation_of(organisation)
     actor_id = getattr(actor, "pk", None)
     return RuleEvent.objects.bulk_create(

@@ -160,3 +160,34 @@ def test_inbox_page_and_api_list_what_waits(tree: dict[str, Any]) -> None:
 def _auth(person: Any) -> dict[str, str]:
     _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
     return {"Authorization": f"Bearer {plain}"}
+
+
+def test_a_later_level_waits_from_when_it_begins(tree: dict[str, Any]) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _chain(tree, wait_hours=24)
+    decided = NOW + dt.timedelta(hours=30)  # the first level was slow; the regional leader's wait starts now
+    with time_machine.travel(decided, tick=False):
+        _decide(tree, "lead_a")
+        _decide(tree, "lead_b")
+    (regional,) = selectors.current_steps("test", 1)
+    assert regional.wait_until == decided + dt.timedelta(hours=24)
+    assert services.overdue_remind(decided + dt.timedelta(hours=23, minutes=59)) == 0
+    assert services.overdue_remind(decided + dt.timedelta(hours=24)) == 1
+
+
+def test_inbox_reads_a_fixed_number_of_queries(tree: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.inbox(tree["lead_a"].user)
+        return len(queries)
+
+    _chain(tree, subject_id=1)
+    _chain(tree, subject_id=2)
+    few = count()
+    for subject_id in range(3, 13):
+        _chain(tree, subject_id=subject_id)
+    assert len(selectors.inbox(tree["lead_a"].user)) == 12
+    assert count() == few
