@@ -37,6 +37,7 @@ from zhiban.roster import duty_changes
 from zhiban.roster.models import Post, RosterPeriod, ShiftType
 from zhiban.roster.rest import selectors as rest_selectors
 from zhiban.roster.rest import services as rest_services
+from zhiban.swaps import selectors as swap_selectors
 from zhiban.swaps import services as swap_services
 
 REASON_MAX = 500
@@ -45,7 +46,17 @@ CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
 # Extension → the bytes such a file starts with.
 CERTIFICATE_TYPES = {"pdf": (b"%PDF",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG",)}
 CERTIFICATE_REMIND_AT = dt.time(17, 0)
-FILING_RULES = ("LEAVE-01", "LEAVE-02", "LEAVE-04", "LEAVE-05", "LEAVE-07", "LEAVE-08", "LEAVE-09", "LEAVE-10")
+FILING_RULES = (
+    "LEAVE-01",
+    "LEAVE-02",
+    "LEAVE-04",
+    "LEAVE-05",
+    "LEAVE-07",
+    "LEAVE-08",
+    "LEAVE-09",
+    "LEAVE-10",
+    "SWAP-06",
+)
 APPROVAL_RULES = ("LEAVE-03", "LEAVE-04", "LEAVE-05", "SUB-01")
 ACTIONS = {"approved": "approve", "rejected": "reject", "pending": "step"}
 VERDICT_ZH = {"approved": "已批准", "rejected": "未获批准", "pending": "待审批"}
@@ -340,7 +351,11 @@ def leave_file(
     if overlapping.exists():
         raise ValidationError({"starts_at": f"{person.name}在这段时间已有请假申请"})
     unit = person.unit
-    outcome = rules.enforce(unit, FILING_RULES, [facts, station_facts(person, starts_at, ends_at, "filing")])
+    tz = clock.local_tz()
+    on_swapped = swap_selectors.leave_facts(person, starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date())
+    outcome = rules.enforce(
+        unit, FILING_RULES, [facts, station_facts(person, starts_at, ends_at, "filing"), on_swapped]
+    )
     late_params = rules.params(unit, "LEAVE-05")
     certificate_params = rules.params(unit, "LEAVE-08")
     needs_certificate = certificate_params is not None and leave_08.needs_certificate(

@@ -177,8 +177,7 @@ def _team_lead_steps(requester: Person, colleague: Person) -> list[StepSpec]:
     steps = []
     for person, zh, en in sides:
         spec = StepSpec(1, Role.TEAM_LEAD, person.unit, "SWAP-01", f"{zh}班长审批", f"{en} team lead approves")
-        probe = ApprovalStep(role=spec.role, unit=person.unit)
-        if not approval_selectors.approvers(probe):
+        if not approval_selectors.approvers_for(spec.role, person.unit):
             raise ValidationError(
                 {"colleague": f"{person.name}所在的{person.unit.name}没有班长，换班无法审批（SWAP-01）"}
             )
@@ -525,10 +524,10 @@ def debt_check(*, debt: SwapDebt) -> SwapDebt:
             after={"return_day": debt.return_day},
         )
     outcome = policy.evaluate(unit=debt.organisation, rule_ids=["SWAP-08"], facts=debt_facts(debt, today))
-    leads = approval_selectors.approvers(ApprovalStep(role=Role.TEAM_LEAD, unit=debt.returner.unit))
+    leads = approval_selectors.approvers_for(Role.TEAM_LEAD, debt.returner.unit)
     for finding in outcome.notes:
         notify(
-            recipients=[debt.returner, debt.creditor, *leads],  # type: ignore[list-item]
+            recipients=[debt.returner, debt.creditor, *leads],
             subject=f"还班提醒：{finding.detail('zh')}",
             link=reverse("swaps:debts"),
             dedupe_key=f"swaps.debt:{debt.pk}:{today}",
