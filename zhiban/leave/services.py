@@ -600,7 +600,7 @@ def leave_return(*, actor: User, leave: LeaveRequest, returned_at: dt.datetime) 
 def cover_candidates(leave: LeaveRequest, duty: roster_duties.Duty) -> list[roster_duties.CoverCandidate]:
     """Who could take this duty of the leave, best first (the roster's ranking)."""
     return roster_duties.cover_candidates(
-        period=duty.period, day=duty.day, shift_type=duty.shift_type, post=duty.post, exclude=[leave.person]
+        period=duty.period, day=duty.day, shift_type=duty.shift_type, post=duty.post, replacing=leave.person
     )
 
 
@@ -833,7 +833,7 @@ def substitution_file(
     ).exists():
         raise ValidationError({"duty": "这次值班已有待审批的顶替申请"})
     candidates = roster_duties.cover_candidates(
-        period=period, day=day, shift_type=shift_type, post=post, exclude=[person]
+        period=period, day=day, shift_type=shift_type, post=post, replacing=person
     )
     _check_candidate(candidates, substitute, duty)
     rules.enforce(person.unit, ["SUB-02"], [_substitute_facts(person, substitute)], field="substitute")
