@@ -19,6 +19,8 @@ from zhiban.accounts import services as account_services
 from zhiban.accounts.models import User
 from zhiban.calendar import services as calendar_services
 from zhiban.demo.plan import AccountPlan, DemoPlan, OrganisationPlan, build_plan
+from zhiban.demo.requests import load_requests
+from zhiban.demo.rosters import load_rosters
 from zhiban.org import services as org_services
 from zhiban.org.models import JobType, Person, RoleAssignment, Unit
 
@@ -66,7 +68,8 @@ def refuse_real_install(plan: DemoPlan) -> None:
 
 
 def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResult:
-    """Create whatever of the demo is missing: organisations, people, roles, accounts, TOTP devices, calendar."""
+    """Create whatever of the demo is missing: organisations, people, roles, accounts, TOTP devices, calendar,
+    rosters (this month published, next month drafted) and requests waiting in the approval inboxes."""
     started = time.perf_counter()
     plan = plan or build_plan()
     if not force:
@@ -81,6 +84,8 @@ def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResul
         for account in plan.administrators:
             _ensure_admin_account(account, result.created)
     result.hook_notes.append(seed_calendar(result.created))
+    result.hook_notes.append(load_rosters(plan, result.created).note())
+    result.hook_notes.append(load_requests(plan, result.created).note())
     result.seconds = time.perf_counter() - started
     return result
 

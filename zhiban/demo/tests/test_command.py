@@ -13,7 +13,7 @@ from zhiban.demo.plan import build_plan
 from zhiban.org import services as org_services
 from zhiban.org.models import Person, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_rosters")]
 
 
 def _run(*args: str) -> tuple[str, str]:
