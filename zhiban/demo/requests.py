@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,8 +28,6 @@ from zhiban.roster.models import Post
 from zhiban.swaps import selectors as swap_selectors
 from zhiban.swaps import services as swap_services
 from zhiban.swaps.models import SwapRequest
-
-T = TypeVar("T")
 
 BUREAU, SERVICE_CENTRE = "bureau", "service-center"
 BUREAU_DEPARTMENT = "综合处"
@@ -75,7 +73,7 @@ def load_requests(plan: DemoPlan, created: Counter[str]) -> RequestSummary:
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _attempt(action: Callable[[], T]) -> T | None:
+def _attempt[T](action: Callable[[], T]) -> T | None:
     """Run one filing in a savepoint: a refusal by the rules leaves nothing behind and yields None."""
     try:
         with transaction.atomic():
@@ -84,7 +82,7 @@ def _attempt(action: Callable[[], T]) -> T | None:
         return None
 
 
-def _first(attempts: Iterator[Callable[[], T]]) -> T | None:
+def _first[T](attempts: Iterator[Callable[[], T]]) -> T | None:
     for action in attempts:
         done = _attempt(action)
         if done is not None:
@@ -156,13 +154,11 @@ def _bureau(organisation: Unit, created: Counter[str], summary: RequestSummary) 
         if leave is not None:
             leave_services.leave_decide(actor=boss, leave=leave, approve=False, comment="当周处里任务重，请改期")
             created["leave_decisions"] += 1
-    if not leaves.filter(reason=REASON_COVERED).exists():
-        if _covered_leave(boss, people, created) is None:
-            summary.missing.append("leave with a cover: no published duty of 综合处 left this month")
+    if not leaves.filter(reason=REASON_COVERED).exists() and _covered_leave(boss, people, created) is None:
+        summary.missing.append("leave with a cover: no published duty of 综合处 left this month")
     substitutions = Substitution.objects.filter(organisation=organisation)
-    if not substitutions.filter(reason=REASON_SUBSTITUTION).exists():
-        if _substitution(boss, people, created) is None:
-            summary.missing.append("substitution: no published duty of 综合处 left this month")
+    if not substitutions.filter(reason=REASON_SUBSTITUTION).exists() and _substitution(boss, people, created) is None:
+        summary.missing.append("substitution: no published duty of 综合处 left this month")
 
     leaves = LeaveRequest.objects.filter(organisation=organisation, reason__startswith="演示")
     for status, label in (("pending", "leave waiting"), ("approved", "leave approved"), ("rejected", "leave refused")):
@@ -196,7 +192,7 @@ def _covered_leave(boss: User, people: list[Person], created: Counter[str]) -> L
     def attempts() -> Iterator[Callable[[], LeaveRequest]]:
         for person in people:
             for duty in _upcoming(person, post=Post.DUTY_OFFICER):
-                yield lambda person=person, duty=duty: _leave_with_cover(boss, person, duty)
+                yield partial(_leave_with_cover, boss, person, duty)
 
     leave = _first(attempts())
     if leave is not None:
@@ -245,7 +241,8 @@ def _substitution(boss: User, people: list[Person], created: Counter[str]) -> Su
                     if c.person.unit_id == person.unit_id
                 ]
                 for substitute in colleagues[:2]:
-                    yield lambda person=person, duty=duty, substitute=substitute: leave_services.substitution_file(
+                    yield partial(
+                        leave_services.substitution_file,
                         actor=boss,
                         person=person,
                         period=duty.period,
@@ -303,6 +300,9 @@ def _swap_attempts(requester: Person, colleague: Person) -> Iterator[Callable[[]
 
 def _open_swap_attempts(requester: Person) -> Iterator[Callable[[], SwapRequest]]:
     for duty in reversed(_upcoming(requester)):
-        yield lambda duty=duty: swap_services.swap_request(
-            actor=requester.user, duty=swap_selectors.duty_token(duty), reason=REASON_OPEN_SWAP
+        yield partial(
+            swap_services.swap_request,
+            actor=requester.user,
+            duty=swap_selectors.duty_token(duty),
+            reason=REASON_OPEN_SWAP,
         )

@@ -54,7 +54,8 @@ def test_requests_wait_in_the_named_approvers_inboxes(loaded_demo: tuple[DemoPla
     assert leaves == {"pending": 1, "approved": 1, "rejected": 1}
     covered = LeaveRequest.objects.get(status="approved")
     cover = covered.covers.get()
-    assert cover.version is not None and cover.version.number == 2  # the roster's version 2
+    assert cover.version is not None
+    assert cover.version.number == 2
     assert Substitution.objects.filter(status="pending").count() == 1
     assert SwapRequest.objects.filter(status=SwapRequest.Status.ACCEPTED).count() == 1
     assert SwapRequest.objects.filter(status=SwapRequest.Status.OPEN, colleague=None).count() == 1
