@@ -38,7 +38,7 @@ REASON_COVERED = "演示：家中老人住院需陪护"
 REASON_SUBSTITUTION = "演示：当天需赴外地参加培训"
 REASON_SWAP = "演示：当天需去医院复查"
 REASON_OPEN_SWAP = "演示：家中有事，谁能替我这个班"
-LEAD = dt.timedelta(hours=6)  # a duty must start at least this long from now to be asked about
+LEAD = dt.timedelta(hours=2)  # a duty must start at least this long from now to be asked about
 
 
 @dataclass
@@ -270,12 +270,13 @@ def _service_centre(organisation: Unit, created: Counter[str], summary: RequestS
     lead = _holder(Role.TEAM_LEAD, team)
     members = [p for p in operators if lead is None or p.pk != lead.pk]
     if not swaps.filter(reason=REASON_SWAP).exists() and len(members) >= 2:
-        swap = _first(_swap_attempts(members[0], members[1]))
+        pairs = ((a, b) for a in members for b in members if a.pk != b.pk)
+        swap = _first(attempt for a, b in pairs for attempt in _swap_attempts(a, b))
         if swap is None:
             summary.missing.append("swap: no published duty of 话务一班 the rules let two operators swap")
         created["swaps"] += swap is not None
     if not swaps.filter(reason=REASON_OPEN_SWAP).exists() and members:
-        open_swap = _first(_open_swap_attempts(members[-1]))
+        open_swap = _first(attempt for member in reversed(members) for attempt in _open_swap_attempts(member))
         if open_swap is None:
             summary.missing.append("open swap: no published duty of 话务一班 left this month")
         created["swaps"] += open_swap is not None

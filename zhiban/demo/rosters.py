@@ -21,7 +21,7 @@ from zhiban.roster.generation import services as generation
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.models import RosterPeriod, ShiftType
 
-GENERATION_SECONDS = (2, 15)  # per period: the demo's units are small; the longer limit only on a busy machine
+GENERATION_SECONDS = (1, 5, 15)  # per period, tried in turn: small units are solved in the first, 客服部 in the second
 MIN_ROTATION = 3  # a department rosters its own duty when at least this many of its people stand duty
 PUBLISH_NOTE = "演示数据：由排班生成器生成后发布"
 
@@ -123,7 +123,7 @@ def _ensure_period(
 
 def _generate(period: RosterPeriod, actor: User | None) -> None:
     """A fair draft from the real generator, solved here and now instead of on the worker; a run that finds
-    nothing in the short limit (a busy machine) is tried once more with a longer one."""
+    nothing in the short limit (a large unit, a busy machine) is tried again with a longer one."""
     finished: GenerationRun | None = None
     for seconds in GENERATION_SECONDS:
         run = generation.generation_start(actor=actor, period=period, time_limit_s=seconds)
