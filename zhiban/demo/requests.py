@@ -236,7 +236,12 @@ def _substitution(boss: User, people: list[Person], created: Counter[str]) -> Su
                 colleagues = [
                     c.person
                     for c in roster_duties.cover_candidates(
-                        period=duty.period, day=duty.day, shift_type=duty.shift_type, post=duty.post, exclude=[person]
+                        period=duty.period,
+                        day=duty.day,
+                        shift_type=duty.shift_type,
+                        post=duty.post,
+                        replacing=person,
+                        exclude=[person],
                     )
                     if c.person.unit_id == person.unit_id
                 ]
