@@ -4,6 +4,7 @@ cover chooser, certificate and 消假; substitution and compensatory-rest reques
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,17 @@ def _user(request: HttpRequest) -> User:
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], success: str | None = None) -> None:
+    """Run a service on a POST: its refusal becomes messages on the page, its success a message too."""
+    try:
+        action()
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if success:
+            messages.success(request, success)
 
 
 def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
@@ -174,18 +186,17 @@ def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def leave_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     leave = _leave(request, public_id)
-    try:
-        services.leave_decide(
+    _attempt(
+        request,
+        lambda: services.leave_decide(
             actor=_user(request),
             leave=leave,
             approve=request.POST.get("decision") == "approve",
             comment=request.POST.get("comment", ""),
             reason=request.POST.get("warning_reason", ""),
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Your decision is recorded."))
+        ),
+        _("Your decision is recorded."),
+    )
     return redirect("leave:detail", public_id)
 
 
@@ -193,12 +204,11 @@ def leave_decide(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def leave_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     leave = _leave(request, public_id)
-    try:
-        services.leave_cancel(actor=_user(request), leave=leave, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("The request is withdrawn."))
+    _attempt(
+        request,
+        lambda: services.leave_cancel(actor=_user(request), leave=leave, reason=request.POST.get("reason", "")),
+        _("The request is withdrawn."),
+    )
     return redirect("leave:detail", public_id)
 
 
@@ -367,18 +377,17 @@ def substitution_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def substitution_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     row = _substitution(request, public_id)
-    try:
-        services.substitution_decide(
+    _attempt(
+        request,
+        lambda: services.substitution_decide(
             actor=_user(request),
             substitution=row,
             approve=request.POST.get("decision") == "approve",
             comment=request.POST.get("comment", ""),
             reason=request.POST.get("warning_reason", ""),
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Your decision is recorded."))
+        ),
+        _("Your decision is recorded."),
+    )
     return redirect("leave:substitution_detail", public_id)
 
 
@@ -386,10 +395,10 @@ def substitution_decide(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def substitution_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     row = _substitution(request, public_id)
-    try:
-        services.substitution_cancel(actor=_user(request), substitution=row)
-    except ValidationError as error:
-        _errors(request, error)
+    _attempt(
+        request,
+        lambda: services.substitution_cancel(actor=_user(request), substitution=row),
+    )
     return redirect("leave:substitution_detail", public_id)
 
 
@@ -448,17 +457,16 @@ def rest_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def rest_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     row = _rest(request, public_id)
-    try:
-        services.rest_request_decide(
+    _attempt(
+        request,
+        lambda: services.rest_request_decide(
             actor=_user(request),
             request=row,
             approve=request.POST.get("decision") == "approve",
             comment=request.POST.get("comment", ""),
-        )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("Your decision is recorded."))
+        ),
+        _("Your decision is recorded."),
+    )
     return redirect("leave:rest_detail", public_id)
 
 
@@ -466,8 +474,8 @@ def rest_decide(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def rest_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     row = _rest(request, public_id)
-    try:
-        services.rest_request_cancel(actor=_user(request), request=row)
-    except ValidationError as error:
-        _errors(request, error)
+    _attempt(
+        request,
+        lambda: services.rest_request_cancel(actor=_user(request), request=row),
+    )
     return redirect("leave:rest_detail", public_id)
