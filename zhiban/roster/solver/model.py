@@ -217,6 +217,10 @@ class Options:
     # linearized, which bounds the Curtois instances far better than the default) and shares the other thread
     # among LNS and local search; more workers take the next ones too.
     subsolvers: tuple[str, ...] = ("max_lp", "core", "default_lp")
+    # Share of the time limit spent first on column generation (`columns.py`) when people are coupled only by
+    # cover: once it converges its bound is posted on the objective, and its restricted-master roster, when within
+    # 1 % of that bound, becomes the hint. 0: skip it.
+    column_share: float = 0.2
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,13 @@ from ortools.sat.python import cp_model
 
 from zhiban.roster.solver.build import build
 from zhiban.roster.solver.check import evaluate
+from zhiban.roster.solver.columns import generate, separable
 from zhiban.roster.solver.context import Context
 from zhiban.roster.solver.explain import NO_CAUSE_FOUND, explanation, precheck
 from zhiban.roster.solver.model import Assignment, Explanation, Options, Problem, Progress, Result, Status
+
+# A restricted-master roster is a good start only close to the bound; a poor one leads the search astray.
+CLOSE_START = 1.01
 
 STATUSES = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -25,9 +29,9 @@ STATUSES = {
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution and stops the search when the stop flag is set."""
 
-    def __init__(self, options: Options, started: float) -> None:
+    def __init__(self, options: Options, started: float, bound: int | None) -> None:
         super().__init__()
-        self.options, self.started, self.solutions = options, started, 0
+        self.options, self.started, self.solutions, self.bound = options, started, 0, bound
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
@@ -36,6 +40,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.options.on_progress(Progress(self.objective_value, self.best_objective_bound, wall, self.solutions))
         if self.options.stop is not None and self.options.stop.is_set():
             self.stop_search()
+        if self.bound is not None and self.objective_value <= self.bound:
+            self.stop_search()  # proven optimal by the column-generation bound
 
 
 def _watch(stop: threading.Event, solver: cp_model.CpSolver, done: threading.Event) -> None:
@@ -61,13 +67,25 @@ def solve(problem: Problem, options: Options | None = None) -> Result:
             Status.INFEASIBLE, (), None, None, time.perf_counter() - started, Explanation(infeasible=tuple(reasons))
         )
     ctx = build(problem)
+    hints, known = options.hints, None
+    if options.column_share > 0 and separable(problem):
+        seconds = options.time_limit_s * options.column_share
+        columns = generate(problem, seconds, options.workers, options.seed, options.stop)
+        if columns.converged and columns.bound is not None:
+            # Posted as a constraint the bound slows CP-SAT's search down; the search stops when it reaches it.
+            known = columns.bound
+            if columns.start_objective is not None and columns.start_objective <= columns.bound * CLOSE_START:
+                hints = columns.start
+                if options.on_progress is not None:
+                    wall = time.perf_counter() - started
+                    options.on_progress(Progress(columns.start_objective, columns.bound, wall, 0))
     people = {person.id: i for i, person in enumerate(problem.people)}
-    for hint in options.hints:
+    for hint in hints:
         var = ctx.x.get((people.get(hint.person, -1), hint.day, hint.shift, hint.post))
         if var is not None:
             ctx.model.add_hint(var, 1)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = options.time_limit_s
+    solver.parameters.max_time_in_seconds = max(options.time_limit_s - (time.perf_counter() - started), 0.01)
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     if options.workers >= 2:
@@ -78,7 +96,7 @@ def solve(problem: Problem, options: Options | None = None) -> Result:
     if options.stop is not None:
         threading.Thread(target=_watch, args=(options.stop, solver, done), daemon=True).start()
     try:
-        code = solver.solve(ctx.model, _Reporter(options, started))
+        code = solver.solve(ctx.model, _Reporter(options, started, known))
     finally:
         done.set()
     status, wall = STATUSES[code], time.perf_counter() - started
@@ -94,5 +112,9 @@ def solve(problem: Problem, options: Options | None = None) -> Result:
     drift = checked.objective > modelled or (status is Status.OPTIMAL and checked.objective != modelled)
     if checked.hard or drift:  # the two forms of a rule drifted apart: a bug, say so
         raise AssertionError(f"solver and checker disagree: {checked.hard[:3]}, {checked.objective} vs {modelled}")
-    objective = checked.objective
-    return Result(status, roster, objective, solver.best_objective_bound, wall, explanation(checked))
+    objective, bound = checked.objective, solver.best_objective_bound
+    if known is not None:
+        bound = max(bound, known)
+        if objective <= known:
+            status = Status.OPTIMAL
+    return Result(status, roster, objective, bound, wall, explanation(checked))

@@ -104,8 +104,19 @@ def test_stop_flag_ends_a_long_search_early_keeping_the_best_found() -> None:
             timers.append(threading.Timer(0.5, stop.set))
             timers[0].start()
 
-    options = Options(time_limit_s=60, workers=2, stop=stop, on_progress=on_progress)
+    options = Options(time_limit_s=60, workers=2, stop=stop, on_progress=on_progress, column_share=0)
     result = solve(load(BENCH / "Instance8.txt"), options)
     assert result.wall_s < 10  # Instance8 is far from proven at 60 s
     assert result.status is Status.FEASIBLE
     assert evaluate(load(BENCH / "Instance8.txt"), result.assignments).objective == result.objective
+
+
+@needs_data
+def test_stop_flag_also_ends_column_generation() -> None:
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    result = solve(load(BENCH / "Instance8.txt"), Options(time_limit_s=60, workers=2, stop=stop, column_share=0.9))
+    timer.cancel()
+    assert result.wall_s < 10  # column generation alone would have had 54 s
+    assert result.status in (Status.FEASIBLE, Status.UNKNOWN)
