@@ -46,6 +46,12 @@ NOTES = """## What was measured while building the model (2-core machine shared 
   4.5 s, Instance2 2.6 s against 2.9 s (3 seeds, machine under load). Kept.
 - **Worked-day indicator as the sum of the day's variables** instead of a literal tied to it: worse (Instance2
   unproven at 10 s, bound 733). Dropped.
+- **The table above**: seeds 0, 1, 2 on a quiet machine, the median run by objective. Single-seed runs of the same
+  code while it was built reached 1143 on Instance5 (the best known), 1951 on 6, 1067 on 7 and 1514–1736 on 8;
+  without column generation, 1951, 1067 and 1514 on 6–8 in one run each. Instance8's search is the least
+  repeatable; 5–8 are limited by proof (5, 6) and by the primal search (7, 8), not by memory (≤ 164 MB).
+- **Against the plain model**: ours is better on every instance but one. Instance1 is proven in 0.41 s against the
+  plain model's 0.27 s: the column-generation phase costs about 0.15 s there, which CP-SAT alone does not need.
 - **Column generation first** (`zhiban/roster/solver/columns.py`, 20 % of the time limit at most): each person's
   feasible rosters as columns of a master LP (GLOP), priced per person by CP-SAT on that person alone, two at a
   time. Its Lagrangian bound is the per-person convex hull: 1716 on Instance4 (CP-SAT's own LP root: about 1580
