@@ -218,8 +218,8 @@ class Options:
     # among LNS and local search; more workers take the next ones too.
     subsolvers: tuple[str, ...] = ("max_lp", "core", "default_lp")
     # Share of the time limit spent first on column generation (`columns.py`) when people are coupled only by
-    # cover: once it converges its bound is posted on the objective, and its restricted-master roster, when within
-    # 1 % of that bound, becomes the hint. 0: skip it.
+    # cover: once it converges, the search stops on reaching its bound (then proven optimal), and its
+    # restricted-master roster, when within 1 % of that bound, becomes the hint. 0: skip it.
     column_share: float = 0.2
 
 

@@ -58,6 +58,24 @@ def _assignments(ctx: Context, solver: cp_model.CpSolver) -> tuple[Assignment, .
     )
 
 
+def _column_phase(problem: Problem, options: Options, started: float) -> tuple[tuple[Assignment, ...], int | None]:
+    """Column generation first where it applies: (the hints to give CP-SAT, a proven lower bound or None)."""
+    if options.column_share <= 0 or not separable(problem):
+        return options.hints, None
+    columns = generate(
+        problem, options.time_limit_s * options.column_share, options.workers, options.seed, options.stop
+    )
+    if not columns.converged or columns.bound is None:
+        return options.hints, None
+    # The bound is not posted as a constraint (that slows CP-SAT's search down): the search stops on reaching it.
+    if columns.start_objective is None or columns.start_objective > columns.bound * CLOSE_START:
+        return options.hints, columns.bound
+    if options.on_progress is not None:
+        wall = time.perf_counter() - started
+        options.on_progress(Progress(columns.start_objective, columns.bound, wall, 0))
+    return columns.start, columns.bound
+
+
 def solve(problem: Problem, options: Options | None = None) -> Result:
     options = options or Options()
     started = time.perf_counter()
@@ -67,18 +85,7 @@ def solve(problem: Problem, options: Options | None = None) -> Result:
             Status.INFEASIBLE, (), None, None, time.perf_counter() - started, Explanation(infeasible=tuple(reasons))
         )
     ctx = build(problem)
-    hints, known = options.hints, None
-    if options.column_share > 0 and separable(problem):
-        seconds = options.time_limit_s * options.column_share
-        columns = generate(problem, seconds, options.workers, options.seed, options.stop)
-        if columns.converged and columns.bound is not None:
-            # Posted as a constraint the bound slows CP-SAT's search down; the search stops when it reaches it.
-            known = columns.bound
-            if columns.start_objective is not None and columns.start_objective <= columns.bound * CLOSE_START:
-                hints = columns.start
-                if options.on_progress is not None:
-                    wall = time.perf_counter() - started
-                    options.on_progress(Progress(columns.start_objective, columns.bound, wall, 0))
+    hints, known = _column_phase(problem, options, started)
     people = {person.id: i for i, person in enumerate(problem.people)}
     for hint in hints:
         var = ctx.x.get((people.get(hint.person, -1), hint.day, hint.shift, hint.post))
