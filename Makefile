@@ -6,10 +6,10 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 ZHIBAN  := $(VENV)/bin/zhiban
 PORT    ?= 8000
-PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
+PG_URL  ?=
 STAMP   := $(VENV)/.installed
 
-.PHONY: run install test lint typecheck migrations-check test-sqlite test-postgres test-browser bench messages clean
+.PHONY: run install deps test lint typecheck migrations-check test-sqlite test-postgres test-browser bench messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@set -e; \
@@ -31,6 +31,9 @@ run: install var ## migrate the SQLite database under var/, load the demo once, 
 	$(ZHIBAN) demo
 	$(ZHIBAN) run --port $(PORT)
 
+deps: ## the Debian packages the tests need (installed when root, else the command to run is printed)
+	@scripts/test-deps.sh
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -41,20 +44,20 @@ typecheck: install
 migrations-check: install
 	$(ZHIBAN) makemigrations --check --dry-run
 
-test-sqlite: install
+test-sqlite: install deps
 	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -m "not browser and not postgres" -q
 
-test-postgres: install
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser" -q
+test-postgres: install deps ## on PG_URL when given, else on a throwaway cluster of its own
+	PG_URL='$(PG_URL)' scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser" -q
 
-test-browser: install
+test-browser: install deps
 	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -m browser -q
 
-test: lint typecheck migrations-check test-sqlite test-postgres test-browser ## every check
+test: deps lint typecheck migrations-check test-sqlite test-postgres test-browser ## every check
 	@echo "make test: all checks passed"
 
-bench: install ## benchmarks; results committed under bench/results/
-	$(PY) -m bench
+bench: install deps ## benchmarks; results committed under bench/results/ (PostgreSQL: PG_URL, else a throwaway cluster)
+	PG_URL='$(PG_URL)' scripts/with-postgres.sh $(PY) -m bench
 
 messages: install ## rebuild the zh_Hans catalogues after changing strings
 	@for d in zhiban zhiban/*/; do if [ -d "$$d/locale" ]; then (cd $$d && $(CURDIR)/$(ZHIBAN) makemessages -l zh_Hans -v 0 && $(CURDIR)/$(ZHIBAN) compilemessages -v 0); fi; done

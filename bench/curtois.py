@@ -20,7 +20,7 @@ from typing import Any
 from bench import curtois_plain
 from bench.foundation import RESULTS, machine
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "curtois"
+DATA = Path(__file__).resolve().parent / "data" / "curtois"
 BEST = {1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1300}
 TARGETS = {  # (seconds, allowed gap %, must be proven optimal) from the Roster issue
     1: (2, 0, True),

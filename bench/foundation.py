@@ -14,6 +14,7 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 RESULTS = Path(__file__).parent / "results"
 PEOPLE = 2000
@@ -100,14 +101,18 @@ def _run(database_url: str, tmp: Path) -> dict[str, object]:
 
 
 def _postgres(tmp: Path) -> dict[str, object]:
+    """On a fresh database of the PostgreSQL server in DATABASE_URL (`make bench` starts a throwaway one)."""
     import psycopg
 
+    server = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if not server.scheme.startswith("postgres"):
+        raise SystemExit("the foundation benchmark needs DATABASE_URL to name a PostgreSQL server (run `make bench`)")
     name = f"zhiban_bench_{uuid.uuid4().hex[:8]}"
-    admin = "postgresql://postgres@127.0.0.1:5432/test"
+    admin = urlunsplit(server._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        return _run(f"postgres://postgres@127.0.0.1:5432/{name}", tmp)
+        return _run(urlunsplit(server._replace(path=f"/{name}")), tmp)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,10 +4,8 @@ and the audit chain never forks — on SQLite and on PostgreSQL, with real separ
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
 WRITER = """
@@ -65,17 +63,9 @@ def test_sqlite_file_shared_by_several_writer_processes(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_audit_chain_does_not_fork_under_concurrent_writers(tmp_path: Path) -> None:
-    name = f"zhiban_conc_{uuid.uuid4().hex[:8]}"
-    admin = "postgresql://postgres@127.0.0.1:5432/test"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = _env(tmp_path, f"postgres://postgres@127.0.0.1:5432/{name}")
-        ok, checked, written, *_ = _run_writers(env).split(" ")
-        assert ok == "True"
-        assert int(written) == WRITERS * EVENTS_EACH
-        assert int(checked) == WRITERS * EVENTS_EACH
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def test_postgres_audit_chain_does_not_fork_under_concurrent_writers(tmp_path: Path, scratch_postgres_url: str) -> None:
+    env = _env(tmp_path, scratch_postgres_url)
+    ok, checked, written, *_ = _run_writers(env).split(" ")
+    assert ok == "True"
+    assert int(written) == WRITERS * EVENTS_EACH
+    assert int(checked) == WRITERS * EVENTS_EACH

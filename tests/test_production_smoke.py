@@ -1,7 +1,7 @@
 """Production mode end to end: PostgreSQL, collectstatic, gunicorn with 2 processes, 2 workers.
 
 Everything runs as real processes with the production environment (DEBUG=0), the way
-docs/DEPLOYMENT.md describes, against a fresh database that is dropped afterwards.
+docs/DEPLOYMENT.md describes, against a fresh database on the run's PostgreSQL server that is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -16,54 +16,31 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import get_commands
 from django.utils import translation
-from psycopg import sql
 
 pytestmark = pytest.mark.postgres
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "deploy" / "gunicorn.conf.py"
-SERVER = "postgres://postgres@127.0.0.1:5432"
 STARTUP_SECONDS = 90.0  # two shared cores: gunicorn's processes may take a while to import Django
 STOP_SECONDS = 40.0  # gunicorn's graceful_timeout is 30 s
 ONE_YEAR = 365 * 24 * 3600
 
 
 @pytest.fixture
-def smoke_database() -> Iterator[str]:
-    """A fresh PostgreSQL database on the machine's server, dropped at the end."""
-    name = f"zhiban_smoke_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (trust auth): {error}",
-            pytrace=False,
-        )
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield f"{SERVER}/{name}"
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture
-def production_env(smoke_database: str, tmp_path: Path) -> dict[str, str]:
+def production_env(scratch_postgres_url: str, tmp_path: Path) -> dict[str, str]:
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
     env = {key: value for key, value in os.environ.items() if key in keep}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "zhiban.config.settings",
             "DEBUG": "0",
-            "DATABASE_URL": smoke_database,
+            "DATABASE_URL": scratch_postgres_url,
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ZHIBAN_AUDIT_KEY": secrets.token_urlsafe(50),
             "ZHIBAN_VAR_DIR": str(tmp_path / "var"),

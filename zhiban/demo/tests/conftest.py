@@ -38,6 +38,13 @@ def loaded_demo(
         transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def _on_the_demo_day() -> Iterator[None]:
+    """Every demo test runs on DEMO_NOW: a second load at the real clock would plan other months."""
+    with time_machine.travel(DEMO_NOW, tick=True):
+        yield
+
+
 @pytest.fixture
 def without_rosters(monkeypatch: pytest.MonkeyPatch) -> None:
     """For tests of what the command prints: the organisations and accounts only (the rosters take a minute)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,6 @@ def test_ros_06_sheet_title_names_the_department_after_the_organisation(roster_o
     assert printing.sheet_title(roster_org["dept_a"], 2026, 12) == "市局办公室2026年12月值班表"
 
 
-@pytest.mark.skipif(not Path(pdf.CHROMIUM).exists() or not shutil.which("pdftotext"), reason="chromium/poppler")
 def test_ros_06_pdf_has_one_page_per_month_with_the_chinese_text(
     roster_org: dict[str, Any], published: Any, tmp_path: Path
 ) -> None:
@@ -155,7 +153,6 @@ def _title_ink(target: Path, tmp_path: Path) -> float:
     return sum(1 for value in band if value < 128) / len(band)
 
 
-@pytest.mark.skipif(not Path(pdf.CHROMIUM).exists() or not shutil.which("pdfinfo"), reason="chromium/poppler")
 def test_ros_06_pdf_of_two_months_has_two_pages(roster_org: dict[str, Any], tmp_path: Path) -> None:
     period = services.period_open(
         actor=None, unit=roster_org["org"], start=dt.date(2026, 12, 1), end=dt.date(2027, 1, 31)

@@ -12,7 +12,7 @@ from zhiban.roster.solver import Cover, Fairness, Options, Status, Wish, evaluat
 from zhiban.roster.solver.columns import generate, separable
 from zhiban.roster.solver.model import Problem
 from zhiban.roster.solver.oracle import optimum
-from zhiban.roster.solver.tests.test_curtois import BENCH, needs_data
+from zhiban.roster.solver.tests.test_curtois import BENCH
 from zhiban.roster.solver.tests.tiny import problem, with_limits
 
 
@@ -88,7 +88,6 @@ def test_a_person_without_any_feasible_roster_gives_no_bound() -> None:
     assert solve(p, Options(time_limit_s=5, workers=1)).status is Status.INFEASIBLE
 
 
-@needs_data
 def test_instance4_is_proven_optimal_by_the_column_generation_bound() -> None:
     from zhiban.roster.solver.curtois import load
 

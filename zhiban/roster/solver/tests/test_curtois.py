@@ -12,11 +12,9 @@ from django.core.management import call_command
 from zhiban.roster.solver import Options, Progress, Status, evaluate, solve
 from zhiban.roster.solver.curtois import FormatError, load, parse, read_csv
 
-BENCH = Path(__file__).resolve().parents[4] / ".." / "shared" / "bench" / "curtois"
-needs_data = pytest.mark.skipif(not (BENCH / "Instance1.txt").exists(), reason="benchmark data not beside the checkout")
+BENCH = Path(__file__).resolve().parents[4] / "bench" / "data" / "curtois"
 
 
-@needs_data
 @pytest.mark.parametrize(("number", "best"), [(1, 607), (2, 828)])
 def test_command_reaches_the_proven_optimum_and_the_csv_recomputes_it(
     number: int, best: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -42,7 +40,6 @@ def test_command_reaches_the_proven_optimum_and_the_csv_recomputes_it(
     assert checked.objective == best
 
 
-@needs_data
 def test_all_eight_instances_parse() -> None:
     sizes = [
         (len(p.days), len(p.people), len(p.shifts)) for p in (load(BENCH / f"Instance{i}.txt") for i in range(1, 9))
@@ -94,7 +91,6 @@ def test_bad_file_names_the_line(old: str, new: str, message: str) -> None:
         parse(GOOD.replace(old, new, 1))
 
 
-@needs_data
 def test_stop_flag_ends_a_long_search_early_keeping_the_best_found() -> None:
     stop = threading.Event()
     timers: list[threading.Timer] = []
@@ -111,7 +107,6 @@ def test_stop_flag_ends_a_long_search_early_keeping_the_best_found() -> None:
     assert evaluate(load(BENCH / "Instance8.txt"), result.assignments).objective == result.objective
 
 
-@needs_data
 def test_stop_flag_also_ends_column_generation() -> None:
     stop = threading.Event()
     timer = threading.Timer(1.0, stop.set)
