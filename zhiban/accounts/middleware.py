@@ -11,7 +11,13 @@ from zhiban.accounts.second_factor import requires_second_factor
 from zhiban.core import clock
 
 _IDLE_KEY = "zhiban_last_seen"
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/kiosk/", "/feeds/")
+# Not guarded by the session's second factor: static files and language switching, and what authenticates by its
+# own secret instead of the session (the API's tokens carry the second factor themselves, kiosk and feed links).
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/kiosk/", "/feeds/")
+# Requests a page makes by itself (htmx polling) send this header; they are not the user's activity.
+BACKGROUND_HEADER = "X-Zhiban-Background"
+# The last-seen time is written at most this often, so that not every page view rewrites the session row.
+_TOUCH_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -28,8 +34,16 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - float(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 return HttpResponseRedirect(reverse("accounts:login") + "?idle=1")
-            request.session[_IDLE_KEY] = now
+            in_background = request.headers.get(BACKGROUND_HEADER) == "1"
+            if not in_background and (last_seen is None or now - float(last_seen) >= _TOUCH_SECONDS):
+                request.session[_IDLE_KEY] = now
         return self.get_response(request)
+
+
+def _second_factor_open_paths() -> frozenset[str]:
+    """The pages an account that has not yet passed its second factor may open: logging in and out, and the
+    second factor itself. Every other page, /accounts/ included, waits for it."""
+    return frozenset(reverse(name) for name in ("accounts:login", "accounts:logout", "accounts:second_factor"))
 
 
 class SecondFactorRequiredMiddleware:
@@ -44,6 +58,7 @@ class SecondFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
+            and request.path not in _second_factor_open_paths()
             and not user.is_verified()
             and requires_second_factor(user)
         ):

@@ -45,6 +45,9 @@ class AccessToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # Made in a session that had passed TOTP (or at the server's console). A token without it stops working for an
+    # account that needs the second factor: the API never asks for TOTP, so the token must carry it.
+    second_factor_passed = models.BooleanField(_("second factor passed"), default=False)
 
     class Meta:
         verbose_name = _("access token")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from axes.utils import reset as axes_reset
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts.models import AccessToken, AdminRole, User
+from zhiban.accounts.second_factor import requires_second_factor
 from zhiban.core import audit, clock
 from zhiban.core.secret_tokens import digest, new_secret
 
@@ -77,12 +79,22 @@ def user_set_admin_role(*, actor: User | None, user: User, admin_role: str) -> U
 
 @transaction.atomic
 def access_token_create(
-    *, actor: User | None, user: User, name: str, expires_at: dt.datetime | None = None
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    second_factor_passed: bool,
+    expires_at: dt.datetime | None = None,
 ) -> tuple[AccessToken, str]:
-    """Make a personal access token; the plain token is returned once and never stored."""
+    """Make a personal access token; the plain token is returned once and never stored.
+
+    An account that needs the second factor gets a token only from a session that passed it (or at the server's
+    console): the API asks for no TOTP, so a token made with the password alone would bypass it."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "a token needs a name"})
+        raise ValidationError({"name": _("a token needs a name")})
+    if requires_second_factor(user) and not second_factor_passed:
+        raise PermissionDenied(_("Enter your second-factor code before creating an API token."))
     plain = new_secret(TOKEN_PREFIX)
     token = AccessToken.objects.create(
         user=user,
@@ -91,6 +103,7 @@ def access_token_create(
         digest=digest(plain),
         created_at=clock.now(),
         expires_at=expires_at,
+        second_factor_passed=second_factor_passed,
     )
     audit.record(
         actor=actor or user,
@@ -124,6 +137,8 @@ def access_token_authenticate(plain: str) -> User | None:
         return None
     token = AccessToken.objects.select_related("user").filter(digest=digest(plain), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
+        return None
+    if not token.second_factor_passed and requires_second_factor(token.user):
         return None
     now = clock.now()
     if token.expires_at is not None and token.expires_at <= now:

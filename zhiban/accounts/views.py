@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -59,6 +61,16 @@ def _otpauth_uri(device: TOTPDevice) -> str:
     return device.config_url
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after the second factor: `next` only when it stays on this site, else home."""
+    target = request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; on first login, set up the device (QR code and secret shown once)."""
@@ -76,7 +88,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             if setting_up:
                 services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(_safe_next(request))
         form.add_error("code", _("The code is wrong or has expired."))
     context = {"form": form, "setting_up": setting_up}
     if setting_up:
@@ -93,9 +105,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         try:
-            _token, new_token = services.access_token_create(actor=user, user=user, name=request.POST.get("name", ""))
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
+            _token, new_token = services.access_token_create(
+                actor=user, user=user, name=request.POST.get("name", ""), second_factor_passed=user.is_verified()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, "; ".join(error.messages) if isinstance(error, ValidationError) else str(error))
     tokens = AccessToken.objects.filter(user=user).order_by("-created_at")
     return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
 

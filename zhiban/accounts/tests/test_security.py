@@ -136,7 +136,7 @@ def test_administrator_roles_cannot_be_combined() -> None:
 
 def test_token_create_authenticate_revoke_expire() -> None:
     user = UserFactory.create()
-    token, plain = services.access_token_create(actor=None, user=user, name="OA 对接")
+    token, plain = services.access_token_create(actor=None, user=user, name="OA 对接", second_factor_passed=True)
     assert plain.startswith("zb_")
     assert token.digest != plain
     assert not AccessToken.objects.filter(digest=plain).exists()
@@ -154,7 +154,7 @@ def test_token_create_authenticate_revoke_expire() -> None:
 
 def test_token_of_a_deactivated_account_is_refused() -> None:
     user = UserFactory.create()
-    _token, plain = services.access_token_create(actor=None, user=user, name="t")
+    _token, plain = services.access_token_create(actor=None, user=user, name="t", second_factor_passed=True)
     user.is_active = False
     user.save()
     assert services.access_token_authenticate(plain) is None
@@ -162,7 +162,7 @@ def test_token_of_a_deactivated_account_is_refused() -> None:
 
 def test_token_pages_show_only_own_tokens_and_cannot_revoke_others() -> None:
     owner, other = UserFactory.create(), UserFactory.create()
-    token, _plain = services.access_token_create(actor=None, user=owner, name="mine")
+    token, _plain = services.access_token_create(actor=None, user=owner, name="mine", second_factor_passed=True)
     client = Client()
     client.force_login(other)
     assert "mine" not in client.get(reverse("accounts:tokens")).content.decode()

@@ -158,7 +158,9 @@ def test_inbox_page_and_api_list_what_waits(tree: dict[str, Any]) -> None:
 
 
 def _auth(person: Any) -> dict[str, str]:
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 

@@ -23,7 +23,9 @@ ENDPOINTS = [
 
 def bearer(person: Person) -> dict[str, str]:
     assert person.user is not None
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 

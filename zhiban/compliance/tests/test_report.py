@@ -102,7 +102,9 @@ def test_page_xlsx_and_api_for_the_secretariat(month_of_events: dict[str, Any]) 
     rules = book["规则执行"]
     rows = {row[0]: row for row in rules.iter_rows(min_row=3, values_only=True)}
     assert rows["ORG-03"][2] == 2
-    _token, plain = account_services.access_token_create(actor=None, user=tree["secretary"].user, name="t")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=tree["secretary"].user, name="t", second_factor_passed=True
+    )
     body = (
         Client()
         .get(f"/api/v1/compliance/{tree['org'].public_id}?month=2026-11", headers={"Authorization": f"Bearer {plain}"})
@@ -123,7 +125,9 @@ def test_people_who_do_not_review_the_unit_get_nothing(month_of_events: dict[str
     assert client.get(reverse("compliance:monthly", args=[tree["org"].public_id])).status_code == 404
     assert client.get(reverse("compliance:monthly_xlsx", args=[tree["org"].public_id])).status_code == 404
     assert tree["org"].name not in client.get(reverse("compliance:unit_list")).content.decode()
-    _token, plain = account_services.access_token_create(actor=None, user=tree[who].user, name="t")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=tree[who].user, name="t", second_factor_passed=True
+    )
     api = Client().get(f"/api/v1/compliance/{tree['org'].public_id}", headers={"Authorization": f"Bearer {plain}"})
     assert api.status_code == 404
 

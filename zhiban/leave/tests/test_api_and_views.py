@@ -18,7 +18,7 @@ from .conftest import DAY, local
 
 
 def bearer(person: Any) -> dict[str, str]:
-    _, secret = access_token_create(actor=person.user, user=person.user, name="test")
+    _, secret = access_token_create(actor=person.user, user=person.user, name="test", second_factor_passed=True)
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(person: Any) -> dict[str, str]:
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 

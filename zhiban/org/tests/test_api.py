@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def bearer(person: Person) -> dict[str, str]:
     assert person.user is not None
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 
@@ -24,7 +26,7 @@ def test_anonymous_and_wrong_tokens_are_refused(org_tree: dict, path: str) -> No
 
 def test_revoked_token_is_refused(org_tree: dict) -> None:
     head = org_tree["head_a"]
-    token, plain = account_services.access_token_create(actor=None, user=head.user, name="t")
+    token, plain = account_services.access_token_create(actor=None, user=head.user, name="t", second_factor_passed=True)
     client = Client()
     assert client.get("/api/v1/people", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
     account_services.access_token_revoke(actor=head.user, token=token)

@@ -31,7 +31,9 @@ def test_people_page_and_api_queries_do_not_grow_with_people(org_tree: dict) -> 
     assert head.user is not None
     client = Client()
     client.force_login(head.user)
-    _token, plain = account_services.access_token_create(actor=None, user=head.user, name="t")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=head.user, name="t", second_factor_passed=True
+    )
     bearer = {"Authorization": f"Bearer {plain}"}
 
     def page() -> int:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def bearer(who: Person | User) -> dict[str, str]:
     user = who.user if isinstance(who, Person) else who
     assert user is not None
-    _token, plain = account_services.access_token_create(actor=None, user=user, name="test")
+    _token, plain = account_services.access_token_create(actor=None, user=user, name="test", second_factor_passed=True)
     return {"Authorization": f"Bearer {plain}"}
 
 

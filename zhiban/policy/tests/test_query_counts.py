@@ -39,7 +39,9 @@ def test_live_policy_api_queries_do_not_grow_with_versions(
     live: dict, versions: int, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     grow(live, versions)
-    _token, plain = account_services.access_token_create(actor=None, user=live["staff_a"].user, name="t")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=live["staff_a"].user, name="t", second_factor_passed=True
+    )
     with django_assert_max_num_queries(12):
         response = Client().get("/api/v1/policy/live", headers={"Authorization": f"Bearer {plain}"})
     assert len(response.json()["versions"]) == versions + 1

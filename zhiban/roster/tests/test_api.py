@@ -19,7 +19,9 @@ DEC_3 = dt.date(2026, 12, 3)
 
 
 def _auth(person: Any) -> dict[str, str]:
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 

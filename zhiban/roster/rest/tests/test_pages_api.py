@@ -33,7 +33,9 @@ def _client(person: Any | None) -> Client:
 
 
 def _auth(person: Any) -> dict[str, str]:
-    _token, plain = account_services.access_token_create(actor=None, user=person.user, name="test")
+    _token, plain = account_services.access_token_create(
+        actor=None, user=person.user, name="test", second_factor_passed=True
+    )
     return {"Authorization": f"Bearer {plain}"}
 
 
