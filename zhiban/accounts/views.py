@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhiban.accounts import selectors, services
 from zhiban.accounts.models import AccessToken, User
+from zhiban.accounts.second_factor import passed_second_factor
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -106,7 +107,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             _token, new_token = services.access_token_create(
-                actor=user, user=user, name=request.POST.get("name", ""), second_factor_passed=user.is_verified()
+                actor=user,
+                user=user,
+                name=request.POST.get("name", ""),
+                second_factor_passed=passed_second_factor(request),
             )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "; ".join(error.messages) if isinstance(error, ValidationError) else str(error))

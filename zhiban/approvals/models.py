@@ -40,6 +40,8 @@ class ApprovalStep(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # The people the request is about (person ids): none of them may decide any step of it.
+    parties = models.JSONField(_("parties"), default=list)
 
     class Meta:
         ordering = ["subject_type", "subject_id", "order", "id"]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from zhiban.accounts.models import User
 from zhiban.approvals.models import ApprovalStep
 from zhiban.org.models import Person, RoleAssignment, Unit
+from zhiban.org.own_matters import is_party
 from zhiban.org.scopes import person_of
 
 OPEN = ApprovalStep.Status.PENDING
@@ -46,7 +47,9 @@ def _held_units(user: User | None, role: str) -> list[Unit]:
 
 
 def can_decide(user: User | None, step: ApprovalStep) -> bool:
-    """The user holds the step's role at its unit or at a unit above it."""
+    """The user holds the step's role at its unit or at a unit above it, and the request is not about them."""
+    if is_party(user, step.parties):
+        return False
     return any(step.unit.path.startswith(unit.path) for unit in _held_units(user, step.role))
 
 
@@ -77,7 +80,7 @@ def inbox(user: User | None) -> list[ApprovalStep]:
     for assignment in held:
         scope |= Q(role=assignment.role, unit__path__startswith=assignment.unit.path)
     candidates = ApprovalStep.objects.filter(scope, status=OPEN).select_related("unit").order_by("created_at", "id")
-    return _current(list(candidates))
+    return _current([step for step in candidates if person.pk not in step.parties])
 
 
 def overdue(now: object) -> list[ApprovalStep]:
@@ -100,5 +103,5 @@ def approvers_for(role: str, unit: Unit) -> list[Person]:
 
 
 def approvers(step: ApprovalStep) -> list[Person]:
-    """The people who may decide a step: holders of its role at its unit or above."""
-    return approvers_for(step.role, step.unit)
+    """The people who may decide a step: holders of its role at its unit or above, the request's parties not."""
+    return [p for p in approvers_for(step.role, step.unit) if p.pk not in step.parties]

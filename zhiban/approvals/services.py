@@ -20,7 +20,8 @@ from zhiban.approvals.steps import StepSpec
 from zhiban.approvals.subjects import describe
 from zhiban.core import clock
 from zhiban.notify.services import notify
-from zhiban.org.models import Unit
+from zhiban.org.models import Person, Unit
+from zhiban.org.own_matters import refuse_own_matter
 
 Outcome = Literal["pending", "approved", "rejected"]
 
@@ -37,15 +38,18 @@ def chain_start(
     subject_id: int,
     organisation: Unit,
     steps: Sequence[StepSpec],
+    parties: Sequence[Person],
     wait_hours: int | None = None,
 ) -> list[ApprovalStep]:
-    """Create the chain of a request and tell the approvers of the first level."""
+    """Create the chain of a request and tell the approvers of the first level. `parties` are the people the
+    request is about: none of them may decide a step of it, or is told to."""
     if not steps:
         raise ValidationError({"step": "an approval chain needs at least one step"})
     if ApprovalStep.objects.filter(subject_type=subject_type, subject_id=subject_id, status="pending").exists():
         raise ValidationError({"step": "this request already waits for approval"})
     now = clock.now()
     first = min(spec.order for spec in steps)
+    party_ids = sorted({p.pk for p in parties})
     wait_until = now + dt.timedelta(hours=wait_hours) if wait_hours else None
     created = ApprovalStep.objects.bulk_create(
         ApprovalStep(
@@ -61,6 +65,7 @@ def chain_start(
             created_at=now,
             wait_hours=wait_hours,
             wait_until=wait_until if spec.order == first else None,  # a later level waits from when it begins
+            parties=party_ids,
         )
         for spec in sorted(steps, key=lambda s: s.order)
     )
@@ -95,6 +100,7 @@ def step_decide(*, actor: User, subject_type: str, subject_id: int, approve: boo
     cannot both decide it. A rejection closes the chain (later steps are cancelled).
     """
     chain = _locked_chain(subject_type, subject_id)
+    refuse_own_matter(actor, {pk for step in chain for pk in step.parties})
     order = selectors.current_order(chain)
     if order is None:
         raise ValidationError({"step": "this request waits for no approval"})

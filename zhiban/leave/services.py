@@ -28,6 +28,7 @@ from zhiban.leave.models import LeaveCover, LeaveKind, LeaveRequest, RequestStat
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Role, Unit
+from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import compliance
 from zhiban.policy.engine import Outcome
@@ -119,8 +120,7 @@ def _approved_roles(subject_type: str, subject_id: int) -> tuple[str, ...]:
 
 def _check_level(actor: User, me: Person, requester: Person, subject_type: str, subject_id: int) -> None:
     """LEAVE-06 before the decision, so a skipped level or a cross-request is refused citing the clause."""
-    if me.pk == requester.pk:
-        raise PermissionDenied("nobody decides their own request")
+    refuse_own_matter(actor, [requester])
     chain = approval_selectors.steps_of(subject_type, subject_id)
     levels = tuple(
         sorted({s.order for s in chain if s.status == "pending" and approval_selectors.can_decide(actor, s)})
@@ -392,6 +392,7 @@ def leave_file(
         subject_id=leave.pk,
         organisation=leave.organisation,
         steps=_steps(person, approvers, "LEAVE-03"),
+        parties=[person],
         wait_hours=wait_hours(unit),
     )
     _schedule_leave_jobs(leave)
@@ -855,6 +856,7 @@ def substitution_file(
         subject_id=substitution.pk,
         organisation=substitution.organisation,
         steps=substitution_chain(person),
+        parties=[person, substitute],
         wait_hours=wait_hours(person.unit),
     )
     notify(
@@ -885,12 +887,11 @@ def substitution_decide(
     *, actor: User, substitution: Substitution, approve: bool, comment: str = "", reason: str = ""
 ) -> Substitution:
     """The department head decides; approval checks SUB-01/SUB-02 and moves the duty to the substitute."""
-    me = _me(actor)
+    _me(actor)  # only a person of the organisation decides
     substitution = _locked_substitution(substitution)
     if substitution.status != RequestStatus.PENDING:
         raise ValidationError({"status": f"这份顶替申请已{substitution.get_status_display()}"})
-    if me.pk == substitution.person_id:
-        raise PermissionDenied("nobody decides their own request")
+    refuse_own_matter(actor, [substitution.person_id, substitution.substitute_id])
     decision = approvals.step_decide(
         actor=actor, subject_type=SUBJECT_SUBSTITUTION, subject_id=substitution.pk, approve=approve, comment=comment
     )
@@ -1013,6 +1014,7 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
         subject_id=request.pk,
         organisation=request.organisation,
         steps=_steps(person, [head], "ROS-07"),
+        parties=[person],
         wait_hours=wait_hours(person.unit),
     )
     audit.record(
@@ -1029,12 +1031,11 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
 @transaction.atomic
 def rest_request_decide(*, actor: User, request: RestRequest, approve: bool, comment: str = "") -> RestRequest:
     """The department head decides; approval records the rest taken against the credits (roster rest)."""
-    me = _me(actor)
+    _me(actor)  # only a person of the organisation decides
     request = RestRequest.objects.select_for_update().select_related("person", "person__unit").get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         raise ValidationError({"status": f"这份补休申请已{request.get_status_display()}"})
-    if me.pk == request.person_id:
-        raise PermissionDenied("nobody decides their own request")
+    refuse_own_matter(actor, [request.person_id])
     decision = approvals.step_decide(
         actor=actor, subject_type=SUBJECT_REST, subject_id=request.pk, approve=approve, comment=comment
     )

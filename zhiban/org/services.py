@@ -11,6 +11,7 @@ from django.db import transaction
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import audit
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
+from zhiban.org.role_grants import refuse_role_change
 from zhiban.org.scopes import organisation_key, unit_scope
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_01 import UnitPlacement
@@ -237,6 +238,7 @@ def role_assign(*, actor: User | None, person: Person, role: str, unit: Unit) ->
     _require_manage(actor, unit)
     if role not in Role.values:
         raise ValidationError({"role": f"unknown role {role!r}"})
+    refuse_role_change(actor, person, role, unit)
     facts: list[object] = [RolePlacement(person_name=person.name, role=role, unit_kind=unit.kind, unit_name=unit.name)]
     rule_ids = ["ORG-02"]
     if role in DUTY_ROLES:
@@ -258,6 +260,7 @@ def role_assign(*, actor: User | None, person: Person, role: str, unit: Unit) ->
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     _require_manage(actor, assignment.unit)
+    refuse_role_change(actor, assignment.person, assignment.role, assignment.unit)
     audit.record(
         actor=actor,
         action="org.role.revoke",

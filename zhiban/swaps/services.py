@@ -20,6 +20,7 @@ from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, jobs
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Role
+from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.catalogue import catalogue
@@ -121,6 +122,7 @@ def absence_record(
     `actor=None` is a system job (e.g. a late leave request left unapproved); a person recording it
     must manage the person's unit (their team lead or above).
     """
+    refuse_own_matter(actor, [person])
     if actor is not None and not selectors.can_record_absence(actor, person):
         raise PermissionDenied(f"you may not record an absence of {person.name}")
     absence = _absence_create(
@@ -170,19 +172,34 @@ def _link(swap: SwapRequest) -> str:
 
 
 def _team_lead_steps(requester: Person, colleague: Person) -> list[StepSpec]:
-    """SWAP-01: both sides' team leads, in parallel (one step when both work in the same unit)."""
+    """SWAP-01: both sides' team leads, in parallel (one step when both work in the same unit). Nobody approves a
+    swap of their own: where a side's only team lead is a party of the swap, the department head approves."""
+    parties = {requester.pk, colleague.pk}
     sides = [(requester, "换班者", "the requester's"), (colleague, "接班者", "the colleague's")]
     if requester.unit_id == colleague.unit_id:
         sides = [(requester, "双方", "both sides'")]
     steps = []
     for person, zh, en in sides:
         spec = StepSpec(1, Role.TEAM_LEAD, person.unit, "SWAP-01", f"{zh}班长审批", f"{en} team lead approves")
-        if not approval_selectors.approvers_for(spec.role, person.unit):
+        if not _approvers_besides(spec, parties):
+            spec = StepSpec(
+                1,
+                Role.DEPARTMENT_HEAD,
+                person.unit,
+                "SWAP-01",
+                f"{zh}部门负责人审批（班长为换班当事人）",
+                f"{en} department head approves (the team lead is a party of the swap)",
+            )
+        if not _approvers_besides(spec, parties):
             raise ValidationError(
                 {"colleague": f"{person.name}所在的{person.unit.name}没有班长，换班无法审批（SWAP-01）"}
             )
         steps.append(spec)
     return steps
+
+
+def _approvers_besides(spec: StepSpec, parties: set[int]) -> list[Person]:
+    return [p for p in approval_selectors.approvers_for(spec.role, spec.unit) if p.pk not in parties]
 
 
 def _proposal(swap: SwapRequest) -> checks.Proposal:
@@ -304,7 +321,13 @@ def swap_accept(*, actor: User | None, swap: SwapRequest, return_duty: str = "")
     steps = _team_lead_steps(swap.requester, colleague)
     swap.status, swap.accepted_at = SwapRequest.Status.ACCEPTED, clock.now()
     swap.save(update_fields=["colleague", *RETURN_FIELDS, "status", "accepted_at"])
-    approvals.chain_start(subject_type=SUBJECT, subject_id=swap.pk, organisation=swap.organisation, steps=steps)
+    approvals.chain_start(
+        subject_type=SUBJECT,
+        subject_id=swap.pk,
+        organisation=swap.organisation,
+        steps=steps,
+        parties=[swap.requester, colleague],
+    )
     notify(
         recipients=[swap.requester],
         subject=f"{colleague.name}已接受换班：{checks.swapped_shift(swap).label}，待双方班长审批",
@@ -416,6 +439,7 @@ def swap_decide(*, actor: User, swap: SwapRequest, approve: bool, comment: str =
     """A team lead approves or rejects (SWAP-01). A lead of both sides decides both steps at once; the last
     approval moves both duties in one new roster version (race-safe: the loser is told, nothing changes)."""
     swap = _locked(swap)
+    refuse_own_matter(actor, [swap.requester, swap.colleague])
     if swap.status != SwapRequest.Status.ACCEPTED:
         raise ValidationError({"status": f"这条换班申请{swap.get_status_display()}，无需审批"})
     if not selectors.decidable_steps(actor, swap):
@@ -552,6 +576,7 @@ def swap_responsibility_judge(
     """SWAP-05: a missed or empty shift of a done swap (`which`: "swapped" or "return") is absence for both,
     with the shares the team lead judged (together 100%). Closes an open debt whose return was missed."""
     swap = _locked(swap)
+    refuse_own_matter(actor, [swap.requester, swap.colleague])
     if not selectors.can_judge(actor, swap):
         if swap.status != SwapRequest.Status.DONE:
             raise ValidationError({"status": "只有已生效的换班才记录责任"})

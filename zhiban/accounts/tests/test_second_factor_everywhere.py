@@ -32,7 +32,7 @@ def password_only(username: str) -> Client:
 
 
 def bearer(plain: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    return {"Authorization": f"Bearer {plain}"}
 
 
 @pytest.mark.parametrize("admin_role", [AdminRole.SYSTEM, AdminRole.SECURITY, AdminRole.AUDIT])
@@ -83,18 +83,17 @@ def test_after_the_second_factor_the_ui_token_works_in_the_api() -> None:
     page = client.post(reverse("accounts:tokens"), {"name": "OA"}).content.decode()
     plain = page.split('id="new-token">', 1)[1].split("<", 1)[0]
     assert AccessToken.objects.get(user=admin).second_factor_passed
-    assert Client().get("/api/v1/units", **bearer(plain)).status_code == 200
+    assert Client().get("/api/v1/units", headers=bearer(plain)).status_code == 200
 
 
 def test_a_token_made_before_the_account_needed_a_second_factor_stops_working() -> None:
-    person = PersonFactory.create(user=UserFactory.create())
-    _token, plain = services.access_token_create(
-        actor=person.user, user=person.user, name="t", second_factor_passed=False
-    )
-    assert services.access_token_authenticate(plain) == person.user
+    user = UserFactory.create()
+    person = PersonFactory.create(user=user)
+    _token, plain = services.access_token_create(actor=user, user=user, name="t", second_factor_passed=False)
+    assert services.access_token_authenticate(plain) == user
     RoleAssignmentFactory.create(person=person, role=Role.SECRETARIAT)
     assert services.access_token_authenticate(plain) is None
-    assert Client().get("/api/v1/units", **bearer(plain)).status_code == 401
+    assert Client().get("/api/v1/units", headers=bearer(plain)).status_code == 401
 
 
 def _second_factor_client(time_machine: time_machine.TimeMachineFixture) -> tuple[Client, TOTPDevice]:

@@ -51,6 +51,7 @@ def _chain(tree: dict[str, Any], subject_id: int = 1, wait_hours: int | None = N
             StepSpec(1, Role.STATION_HEAD, tree["station_b"], "SWAP-01", "乙方班长同意", "team lead B"),
             StepSpec(2, Role.REGIONAL_LEADER, tree["station_a"], "LEAVE-03", "区域领导审批", "regional leader"),
         ],
+        parties=[tree["staff_a"]],
         wait_hours=wait_hours,
     )
 

@@ -29,7 +29,12 @@ API = ("/api/v1/leave/requests", "/api/v1/leave/substitutions", "/api/v1/leave/r
 def _chain(tree: dict[str, Any], subject_type: str, subject_id: int) -> None:
     head = StepSpec(1, Role.DEPARTMENT_HEAD, tree["dept_a"], "LEAVE-03", "处室负责人审批", "the head approves")
     approvals.chain_start(
-        subject_type=subject_type, subject_id=subject_id, organisation=tree["org"], steps=[head], wait_hours=24
+        subject_type=subject_type,
+        subject_id=subject_id,
+        organisation=tree["org"],
+        steps=[head],
+        parties=[tree["staff_a"]],
+        wait_hours=24,
     )
 
 

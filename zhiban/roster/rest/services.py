@@ -19,6 +19,7 @@ from zhiban.accounts.models import User
 from zhiban.core import audit, clock
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Unit
+from zhiban.org.own_matters import refuse_own_matter
 from zhiban.policy.rules import ros_07
 from zhiban.roster.models import RosterVersion
 from zhiban.roster.rest import selectors
@@ -109,6 +110,7 @@ def rest_take(*, actor: User | None, person: Person, day: dt.date, days: Any, no
 
     Refused with the rule ID when it is more than the open balance; the secretariat is told (备案).
     """
+    refuse_own_matter(actor, [person])
     if actor is None or not selectors.can_manage_rest(actor, person):
         raise PermissionDenied("only the person's department head or the secretariat records their rest")
     amount = parse_days(days)

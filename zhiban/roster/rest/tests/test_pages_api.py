@@ -155,3 +155,21 @@ def test_ros_08_allowance_page_xlsx_and_api(maintenance: dict[str, Any], org_tre
     data = Client().get(api, headers=_auth(secretary)).json()
     assert Decimal(data["total"]) == Decimal("350.00")
     assert Decimal(data["rates"]["weekend"]) == Decimal("100.00")
+
+
+def test_ros_07_a_head_cannot_record_rest_taken_for_himself(roster_org: dict[str, Any], published: Any) -> None:
+    head_a = roster_org["head_a"]
+    taken = f"/api/v1/roster/rest/people/{head_a.public_id}/taken"
+    auth = _auth(head_a)
+    assert selectors.open_balance(head_a) > 0  # he has credits to take: only the own-matter rule refuses
+    before = _state()
+    response = Client().post(taken, {"day": "2026-12-10", "days": "0.5"}, content_type="application/json", headers=auth)
+    assert response.status_code == 403
+    assert _state() == before
+    secretary = Client().post(
+        taken,
+        {"day": "2026-12-10", "days": "0.5"},
+        content_type="application/json",
+        headers=_auth(roster_org["secretary"]),
+    )
+    assert secretary.status_code == 201

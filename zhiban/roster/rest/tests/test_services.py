@@ -138,7 +138,7 @@ def test_ros_07_month_end_flags_on_the_first_not_on_the_second(roster_org: dict[
 def test_ros_07_expires_only_with_the_pack_parameter(roster_org: dict[str, Any], published: Any) -> None:
     policy = roster_org["org"].policy
     policy_parameter_override(actor=None, policy=policy, rule_id="ROS-07", parameter="expires_at_month_end", value=True)
-    services.rest_take(actor=roster_org["head_a"].user, person=roster_org["head_a"], day=DEC_6, days="0.5")
+    services.rest_take(actor=roster_org["secretary"].user, person=roster_org["head_a"], day=DEC_6, days="0.5")
     roster_org["travel"].move_to(local(2027, 1, 1, 9))
     _run_month_end()
     assert selectors.open_balance(roster_org["staff_a"]) == Decimal("0")
