@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from zhiban.calendar import selectors
 from zhiban.calendar.models import CalendarDay, CalendarYear
+from zhiban.core import dates
 from zhiban.policy.rules import cal_02
 
 router = Router(tags=["calendar"])
@@ -48,8 +49,8 @@ def _range(year: int | None, month: int | None, start: dt.date | None, end: dt.d
     if year is not None:
         if start is not None or end is not None:
             raise HttpError(422, "give either year (and month) or start and end, not both")
-        if not 1 <= year <= 9999:
-            raise HttpError(422, "year: out of range")
+        if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
+            raise HttpError(422, f"year: between {dates.FIRST_YEAR} and {dates.LAST_YEAR}")
         if month is None:
             return dt.date(year, 1, 1), dt.date(year, 12, 31)
         if not 1 <= month <= 12:

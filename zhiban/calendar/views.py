@@ -23,12 +23,10 @@ from zhiban.calendar.grids import WEEKDAY_HEADERS, WEEKDAY_HEADERS_EN, year_grid
 from zhiban.calendar.importing import ArrangementInvalid
 from zhiban.calendar.models import CalendarDay, CalendarYear
 from zhiban.core import clock
-from zhiban.core.dates import is_chinese
+from zhiban.core.dates import FIRST_YEAR, LAST_YEAR, is_chinese
 from zhiban.org import selectors as org_selectors
 from zhiban.org.models import Unit
 from zhiban.policy.rules.cal_02 import PeriodKind
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _require_administrator(request: HttpRequest) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhiban.accounts.models import User
 from zhiban.compliance import report as compliance_report
 from zhiban.compliance import selectors, xlsx
-from zhiban.core import clock, dates
+from zhiban.core import dates
 from zhiban.core.charts import stacked_bars
+from zhiban.core.query import requested_month
 from zhiban.org.models import Unit
 
 REFUSED, OVERRIDDEN = "拒绝", "提示后继续"
@@ -22,13 +20,6 @@ COLOURS = {REFUSED: "#c0392b", OVERRIDDEN: "#e39b38"}
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _month(request: HttpRequest) -> dt.date:
-    try:
-        return dates.parse_month(request.GET.get("month"), clock.today())
-    except ValidationError as error:
-        raise Http404("; ".join(error.messages)) from error
 
 
 def _unit(request: HttpRequest, unit_id: str) -> Unit:
@@ -47,7 +38,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def monthly(request: HttpRequest, unit_id: str) -> HttpResponse:
     unit = _unit(request, unit_id)
-    report = compliance_report.build(unit, _month(request))
+    report = compliance_report.build(unit, requested_month(request))
     rows = [
         (
             line.rule_id,
@@ -69,7 +60,7 @@ def monthly(request: HttpRequest, unit_id: str) -> HttpResponse:
 @login_required
 def monthly_xlsx(request: HttpRequest, unit_id: str) -> HttpResponse:
     unit = _unit(request, unit_id)
-    report = compliance_report.build(unit, _month(request))
+    report = compliance_report.build(unit, requested_month(request))
     response = HttpResponse(xlsx.workbook_bytes(report), content_type=xlsx.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="compliance-{unit.public_id}-{report.month:%Y%m}.xlsx"'
     return response

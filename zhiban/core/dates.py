@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -24,16 +25,37 @@ def date_label(day: dt.date, with_weekday: bool = True) -> str:
     return f"{weekday_label(day)} {text}" if with_weekday else text
 
 
+# The years a duty office plans and reports in. Dates outside are refused where they come in (a form, the API, a
+# query string) with an error naming the field, long before date arithmetic could overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def require_supported(value: dt.date, field: str) -> None:
+    """ValidationError naming `field` when `value` (a date or date-time) lies outside FIRST_YEAR..LAST_YEAR."""
+    from django.core.exceptions import ValidationError
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        message = _("%(value)s is outside the years %(first)s–%(last)s") % {
+            "value": value.isoformat(),
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+        raise ValidationError({field: message})
+
+
 def parse_month(value: str | None, today: dt.date) -> dt.date:
-    """`2026-12` → 2026-12-01; `today`'s month when empty; ValidationError naming `month` otherwise."""
+    """`2026-12` → 2026-12-01; `today`'s month when empty; ValidationError naming `month` otherwise (not a month,
+    or outside the supported years)."""
     from django.core.exceptions import ValidationError
 
     if not value:
         return today.replace(day=1)
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        first = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise ValidationError({"month": f"{value!r} is not a month like 2026-12"}) from None
+    require_supported(first, "month")
+    return first
 
 
 def neighbour_months(month: dt.date) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from zhiban.approvals import selectors as approval_selectors
 from zhiban.approvals import services as approvals
 from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
-from zhiban.core import audit, clock, jobs
+from zhiban.core import audit, clock, dates, jobs
 from zhiban.leave import lengths, rules, selectors
 from zhiban.leave.models import LeaveCover, LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
@@ -208,6 +208,9 @@ def leave_facts(
         raise ValidationError({"kind": f"unknown kind {kind!r}; one of {', '.join(LeaveKind.values)}"})
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise ValidationError({"starts_at": "times need a time zone"})
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at), ("phoned_at", phoned_at)):
+        if value is not None:
+            dates.require_supported(value, field)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "假期结束时间须晚于开始时间"})
     calendar_days = lengths.calendar_days(starts_at, ends_at)

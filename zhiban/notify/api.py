@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from zhiban.core.pagination import BoundedPagination
 from zhiban.notify import selectors, services
 from zhiban.notify.models import Notification
 
@@ -28,7 +29,7 @@ class MarkedOut(Schema):
 
 
 @router.get("", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_inbox(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     """Your notifications, unread first, newest first."""
     return selectors.notification_list(user=request.user, unread_only=unread)  # type: ignore[arg-type]

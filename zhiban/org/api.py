@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiban.accounts.models import User
+from zhiban.core.pagination import BoundedPagination
 from zhiban.org import selectors, services
 from zhiban.org.models import JobType, Person, Unit
 
@@ -59,7 +60,7 @@ class PersonOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_units(request: HttpRequest):
     return selectors.unit_list(user=_caller(request))
 
@@ -70,7 +71,7 @@ def get_unit(request: HttpRequest, public_id: str) -> Unit:
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_people(request: HttpRequest, q: str = ""):
     return selectors.person_list(user=_caller(request), search=q)
 
@@ -114,10 +115,19 @@ def _managed_unit(request: HttpRequest, public_id: str) -> Unit:
     return unit
 
 
-def _job_type(request: HttpRequest, code: str | None) -> JobType | None:
+def _job_type(code: str | None) -> JobType | None:
+    """A job type the organisation already has, by its code; an unknown code is a 422 naming `job_type` (the API
+    does not create job types on the side)."""
     if not code:
         return None
-    return services.job_type_get_or_create(actor=_caller(request), code=code, name=code)
+    job_type = JobType.objects.filter(code=code).first()
+    if job_type is None:
+        raise ValidationError({"job_type": f"unknown job type {code!r}"})
+    return job_type
+
+
+# Fields that hold text or a flag: null is not a value for them (omit a field to leave it as it is).
+NOT_NULL = ("name", "unit", "kind", "title", "office_phone", "mobile", "email", "is_active")
 
 
 @router.post("/people", response={201: PersonOut})
@@ -125,7 +135,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Add a person (same checks as the page: scope, fields, ORG rules)."""
     data = payload.model_dump()
     unit = _managed_unit(request, data.pop("unit"))
-    job_type = _job_type(request, data.pop("job_type"))
+    job_type = _job_type(data.pop("job_type"))
     return Status(201, services.person_create(actor=_caller(request), unit=unit, job_type=job_type, **data))
 
 
@@ -134,10 +144,13 @@ def update_person(request: HttpRequest, public_id: str, payload: PersonPatch) ->
     """Change a person's fields; only those given are changed."""
     person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
     data = payload.model_dump(exclude_unset=True)
+    nulls = {field: "may not be null" for field in NOT_NULL if field in data and data[field] is None}
+    if nulls:
+        raise ValidationError(nulls)
     unit = _managed_unit(request, data.pop("unit")) if "unit" in data else None
     extra: dict[str, Any] = {}
     if "job_type" in data:
-        extra["job_type"] = _job_type(request, data.pop("job_type"))
+        extra["job_type"] = _job_type(data.pop("job_type"))
     return services.person_update(actor=_caller(request), person=person, unit=unit, **extra, **data)
 
 

@@ -10,9 +10,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from zhiban.accounts.models import User
+from zhiban.core.pagination import BoundedPagination
 from zhiban.roster import selectors, services
 from zhiban.roster.models import Assignment, Post, RosterPeriod
 
@@ -131,7 +132,7 @@ class BoardUnitOut(Schema):
 
 
 @router.get("/periods", response=list[PeriodOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_periods(request: HttpRequest):
     return selectors.period_list(user=_caller(request))
 

@@ -20,7 +20,7 @@ from zhiban.org.models import Unit
 from zhiban.org.scopes import unit_scope
 from zhiban.roster import rotation, selectors, services
 from zhiban.roster.forms import CellForm, KioskTokenForm, PeriodOpenForm, PublishForm
-from zhiban.roster.models import Post, RosterPeriod, ShiftType
+from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.tables import period_rows
 
 
@@ -281,9 +281,11 @@ def version_diff(request: HttpRequest, public_id: str) -> HttpResponse:
     period = _period_or_404(user, public_id)
     try:
         older_number, newer_number = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+        if not (0 < older_number < 2**31 and 0 < newer_number < 2**31):
+            raise ValueError("a version number")
         older = selectors.version_get(user=user, period=period, number=older_number)
         newer = selectors.version_get(user=user, period=period, number=newer_number)
-    except (ValueError, LookupError) as error:
+    except (ValueError, RosterVersion.DoesNotExist) as error:
         raise Http404 from error
     if older.is_draft or newer.is_draft:
         raise Http404

@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
+from zhiban.core import clock, dates
 from zhiban.org.models import Person
 from zhiban.roster.services import month_bounds
 from zhiban.swaps import checks, selectors, services
@@ -217,10 +218,7 @@ def debts(request: HttpRequest) -> list[DebtOut]:
 @router.get("/register", response=list[SwapOut])
 def register(request: HttpRequest, month: str) -> list[SwapOut]:
     """换班登记表 (SWAP-01) of a month (`2026-12`)."""
-    try:
-        first = dt.datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise ValidationError({"month": f"{month!r} is not a month like 2026-12"}) from None
+    first = dates.parse_month(month, clock.today())
     _, last = month_bounds(first.year, first.month)
     return [_out(s) for s in selectors.register(user=_caller(request), first=first, last=last)]
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.core import clock
+from zhiban.core.query import requested_month
 from zhiban.org.models import Person
 from zhiban.org.scopes import organisation_of
 from zhiban.roster.services import month_bounds
@@ -33,16 +34,6 @@ def _swap(request: HttpRequest, public_id: str) -> SwapRequest:
         return selectors.swap_get(user=_user(request), public_id=public_id)
     except SwapRequest.DoesNotExist as error:
         raise Http404 from error
-
-
-def _month(request: HttpRequest) -> dt.date:
-    value = request.GET.get("month")
-    if not value:
-        return clock.today().replace(day=1)
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise Http404("month: like 2026-12") from None
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -199,7 +190,7 @@ def debts(request: HttpRequest) -> HttpResponse:
 
 
 def _register(request: HttpRequest) -> tuple[dt.date, list[SwapRequest], dict[int, list[object]]]:
-    month = _month(request)
+    month = requested_month(request)
     first, last = month_bounds(month.year, month.month)
     swaps = selectors.register(user=_user(request), first=first, last=last)
     steps = {s.pk: approval_selectors.steps_of(selectors.SUBJECT, s.pk) for s in swaps}

@@ -5,6 +5,7 @@ from django.test import Client
 
 from zhiban.accounts import services as account_services
 from zhiban.org.models import Person
+from zhiban.org.tests.factories import JobTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ def _counts() -> tuple[int, int, int]:
 
 
 def test_head_creates_updates_and_gives_roles_through_the_api(org_tree_bureau: dict) -> None:
+    JobTypeFactory.create(code="operator", name="话务员")
     client = Client()
     headers = bearer(org_tree_bureau["head_a"])
     station = org_tree_bureau["station_a"].public_id

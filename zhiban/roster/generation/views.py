@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
-from zhiban.core import clock
+from zhiban.core import clock, dates
 from zhiban.org.models import Unit
 from zhiban.roster.generation import fairness, selectors, services
 from zhiban.roster.generation.chart import bar_chart
@@ -93,6 +93,8 @@ def fairness_report(request: HttpRequest, unit_id: str) -> HttpResponse:
         year = int(request.GET.get("year", clock.today().year))
     except ValueError:
         year = clock.today().year
+    if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
+        raise Http404("year: outside the supported years")
     report = fairness.report(user=_user(request), unit=unit, year=year)
     context = {
         "unit": unit,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
 from zhiban.core import clock, dates
+from zhiban.core.query import requested_month
 from zhiban.org.models import Person, Unit
 from zhiban.policy.rules import ros_08
 from zhiban.roster.rest import selectors, services, xlsx
@@ -30,13 +31,6 @@ def parse_month(value: str | None) -> dt.date:
     return dates.parse_month(value, clock.today())
 
 
-def _month(request: HttpRequest) -> dt.date:
-    try:
-        return parse_month(request.GET.get("month"))
-    except ValidationError as error:
-        raise Http404("; ".join(error.messages)) from error
-
-
 def _neighbours(month: dt.date) -> tuple[str, str]:
     return dates.neighbour_months(month)
 
@@ -45,7 +39,7 @@ def _neighbours(month: dt.date) -> tuple[str, str]:
 def rest_balances(request: HttpRequest) -> HttpResponse:
     """补休余额: per person, the month's duties credited, taken, expired and open."""
     user = _user(request)
-    month = _month(request)
+    month = requested_month(request)
     first, last = month_bounds(month.year, month.month)
     rows = selectors.balances(user=user, first=first, last=last)
     before, after = _neighbours(month)
@@ -115,7 +109,7 @@ def _unit(request: HttpRequest, unit_id: str) -> Unit:
 def allowance_report(request: HttpRequest, unit_id: str) -> HttpResponse:
     """值班津贴表: per person the month's duties by category, the rate of each and the total."""
     unit = _unit(request, unit_id)
-    month = _month(request)
+    month = requested_month(request)
     first, last = month_bounds(month.year, month.month)
     report = selectors.allowance_report(unit, first, last)
     columns = [(c, ros_08.CATEGORY_LABELS.get(c, c), report.rates[c]) for c in report.categories]
@@ -138,7 +132,7 @@ def allowance_report(request: HttpRequest, unit_id: str) -> HttpResponse:
 @login_required
 def allowance_xlsx(request: HttpRequest, unit_id: str) -> HttpResponse:
     unit = _unit(request, unit_id)
-    month = _month(request)
+    month = requested_month(request)
     first, last = month_bounds(month.year, month.month)
     report = selectors.allowance_report(unit, first, last)
     response = HttpResponse(xlsx.workbook_bytes(unit.name, month, report), content_type=xlsx.XLSX_TYPE)

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
+from zhiban.accounts.tests.clients import verified_client
 from zhiban.core.models import AuditEvent
 from zhiban.org.models import Person, Role
 from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UserFactory
@@ -229,3 +231,13 @@ def test_fifty_concurrent_transactions_taking_one_duty_exactly_one_wins(roster_o
     cell = Assignment.objects.filter(version=period.published_version, date=DAY, post="duty_officer")
     assert len(cell) == 1
     assert cell[0].person in takers
+
+
+@pytest.mark.parametrize("query", ["a=1&b=99", "a=1&b=9223372036854775808", "a=x&b=1", "a=0&b=1", "a="])
+def test_a_diff_with_a_version_that_does_not_exist_is_404(
+    roster_org: dict[str, Any], published: RosterPeriod, query: str
+) -> None:
+    client = verified_client(roster_org["secretary"].user)
+    url = reverse("roster:version_diff", args=[published.public_id])
+    assert client.get(f"{url}?a=1&b=1").status_code == 200
+    assert client.get(f"{url}?{query}").status_code == 404
