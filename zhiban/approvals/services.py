@@ -86,7 +86,7 @@ def _tell_current(subject_type: str, subject_id: int) -> None:
 
 def _locked_chain(subject_type: str, subject_id: int) -> list[ApprovalStep]:
     return list(
-        ApprovalStep.objects.select_for_update()
+        ApprovalStep.objects.select_for_update(of=("self",))
         .filter(subject_type=subject_type, subject_id=subject_id)
         .select_related("unit")
         .order_by("order", "id")

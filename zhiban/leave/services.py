@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.urls import reverse
 
 from zhiban.accounts.models import User
@@ -23,6 +22,7 @@ from zhiban.approvals import services as approvals
 from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, dates, jobs
+from zhiban.core.transactions import atomic_retrying
 from zhiban.leave import lengths, rules, selectors
 from zhiban.leave.models import LeaveCover, LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
@@ -312,7 +312,7 @@ def _first_day_back(ends_at: dt.datetime) -> dt.date:
     return lengths.local(ends_at - dt.timedelta(microseconds=1)).date() + dt.timedelta(days=1)
 
 
-@transaction.atomic
+@atomic_retrying
 def leave_file(
     *,
     actor: User,
@@ -334,7 +334,7 @@ def leave_file(
         raise PermissionDenied("you may not file leave for this person")
     reason = _text(reason, "reason")
     warning_reason = _text(warning_reason, "warning_reason", required=False)
-    Person.objects.select_for_update().filter(pk=person.pk).first()  # one filing per person at a time
+    Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()  # one filing per person at a time
     now = clock.now()
     facts, duties, shift_work = leave_facts(
         actor=actor,
@@ -419,7 +419,11 @@ def leave_file(
 
 
 def _locked_leave(leave: LeaveRequest) -> LeaveRequest:
-    return LeaveRequest.objects.select_for_update().select_related("person", "person__unit", "unit").get(pk=leave.pk)
+    return (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("person", "person__unit", "unit")
+        .get(pk=leave.pk)
+    )
 
 
 def current_duties(leave: LeaveRequest) -> list[roster_duties.Duty]:
@@ -498,7 +502,7 @@ def _apply_leave(actor: User, leave: LeaveRequest, reason: str) -> Outcome:
     return outcome
 
 
-@transaction.atomic
+@atomic_retrying
 def leave_decide(
     *, actor: User, leave: LeaveRequest, approve: bool, comment: str = "", reason: str = ""
 ) -> LeaveRequest:
@@ -542,7 +546,7 @@ def leave_decide(
     return leave
 
 
-@transaction.atomic
+@atomic_retrying
 def leave_cancel(*, actor: User, leave: LeaveRequest, reason: str = "") -> LeaveRequest:
     """Withdraw a request still waiting for approval (the person, whoever filed it, or their manager)."""
     leave = _locked_leave(leave)
@@ -566,7 +570,7 @@ def leave_cancel(*, actor: User, leave: LeaveRequest, reason: str = "") -> Leave
     return leave
 
 
-@transaction.atomic
+@atomic_retrying
 def leave_return(*, actor: User, leave: LeaveRequest, returned_at: dt.datetime) -> LeaveRequest:
     """消假 (LEAVE-01): the person is back at `returned_at`; the sick-leave certificate falls due that day."""
     leave = _locked_leave(leave)
@@ -636,7 +640,7 @@ def _check_candidate(
         )
 
 
-@transaction.atomic
+@atomic_retrying
 def cover_choose(
     *,
     actor: User,
@@ -696,7 +700,7 @@ def sick_days(leave: LeaveRequest) -> tuple[dt.date, dt.date]:
     return first, max(first, lengths.local(until - dt.timedelta(microseconds=1)).date())
 
 
-@transaction.atomic
+@atomic_retrying
 def certificate_upload(
     *,
     actor: User,
@@ -750,7 +754,12 @@ def certificate_upload(
 def leave_lapse(*, leave_id: int) -> bool:
     """Worker (LEAVE-05): a late request still waiting when its leave starts is recorded as absence (旷工)
     in the swaps app's register; its chain closes. Returns whether it acted."""
-    leave = LeaveRequest.objects.select_for_update().select_related("person", "unit").filter(pk=leave_id).first()
+    leave = (
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("person", "unit")
+        .filter(pk=leave_id)
+        .first()
+    )
     if leave is None or leave.status != RequestStatus.PENDING or leave.absence_recorded_at is not None:
         return False
     now = clock.now()
@@ -812,7 +821,7 @@ def substitution_chain(person: Person) -> list[StepSpec]:
     return _steps(person, [head], rule_id)
 
 
-@transaction.atomic
+@atomic_retrying
 def substitution_file(
     *,
     actor: User,
@@ -879,13 +888,13 @@ def substitution_file(
 
 def _locked_substitution(substitution: Substitution) -> Substitution:
     return (
-        Substitution.objects.select_for_update()
+        Substitution.objects.select_for_update(of=("self",))
         .select_related("person", "person__unit", "substitute", "substitute__unit", "period", "shift_type")
         .get(pk=substitution.pk)
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def substitution_decide(
     *, actor: User, substitution: Substitution, approve: bool, comment: str = "", reason: str = ""
 ) -> Substitution:
@@ -947,7 +956,7 @@ def substitution_decide(
     return substitution
 
 
-@transaction.atomic
+@atomic_retrying
 def substitution_cancel(*, actor: User, substitution: Substitution) -> Substitution:
     substitution = _locked_substitution(substitution)
     me = _me(actor)
@@ -982,7 +991,7 @@ def rest_notes(person: Person, day: dt.date) -> list[str]:
     return [f"{ros_07.RULE_ID} 原则上补休应在当月安排：{'、'.join(months)}的值班补休未在当月安排，将报部门和秘书处"]
 
 
-@transaction.atomic
+@atomic_retrying
 def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, note: str = "") -> RestRequest:
     """Ask for compensatory rest against the open ROS-07 credits (more than the balance is refused)."""
     if not selectors.may_file_for(actor, person):
@@ -1031,11 +1040,13 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def rest_request_decide(*, actor: User, request: RestRequest, approve: bool, comment: str = "") -> RestRequest:
     """The department head decides; approval records the rest taken against the credits (roster rest)."""
     _me(actor)  # only a person of the organisation decides
-    request = RestRequest.objects.select_for_update().select_related("person", "person__unit").get(pk=request.pk)
+    request = (
+        RestRequest.objects.select_for_update(of=("self",)).select_related("person", "person__unit").get(pk=request.pk)
+    )
     if request.status != RequestStatus.PENDING:
         raise ValidationError({"status": f"这份补休申请已{request.get_status_display()}"})
     refuse_own_matter(actor, [request.person_id])
@@ -1069,7 +1080,7 @@ def rest_request_decide(*, actor: User, request: RestRequest, approve: bool, com
     return request
 
 
-@transaction.atomic
+@atomic_retrying
 def rest_request_cancel(*, actor: User, request: RestRequest) -> RestRequest:
     request = RestRequest.objects.select_for_update().get(pk=request.pk)
     me = _me(actor)

@@ -151,7 +151,7 @@ def _parameter(pack: Pack, rule_id: str, name: str) -> Parameter:
 def _change_parameter(
     *, actor: User | None, policy: Policy, rule_id: str, name: str, value: Any, reset: bool, note: str
 ) -> PolicyVersion:
-    policy = Policy.objects.select_for_update().select_related("unit").get(pk=policy.pk)
+    policy = Policy.objects.select_for_update(of=("self",)).select_related("unit").get(pk=policy.pk)
     _require_edit(actor, policy.unit)
     current = selectors.version_get(policy)
     pack = _pack(current.pack)

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from zhiban.accounts.models import User
 from zhiban.core import audit
+from zhiban.core.transactions import atomic_retrying
 from zhiban.notify.services import notify
 from zhiban.org.models import Person
 from zhiban.roster import services
@@ -72,7 +72,7 @@ def _apply(period: RosterPeriod, moves: Sequence[DutyMove]) -> dict[services.Cel
     return cells
 
 
-@transaction.atomic
+@atomic_retrying
 def duties_move(*, actor: User | None, moves: Sequence[DutyMove], channel: str, reason: str) -> list[RosterVersion]:
     """Move the duties and publish the result: one new version per period involved."""
     if channel not in CHANNELS:

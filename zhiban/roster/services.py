@@ -246,7 +246,7 @@ def enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edi
 
 
 def locked_period(period: RosterPeriod) -> RosterPeriod:
-    return RosterPeriod.objects.select_for_update().select_related("unit").get(pk=period.pk)
+    return RosterPeriod.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
 
 
 @transaction.atomic
@@ -590,7 +590,7 @@ def kiosk_token_create(*, actor: User | None, unit: Unit, label: str) -> tuple[K
 
 @transaction.atomic
 def kiosk_token_revoke(*, actor: User | None, token: KioskToken) -> KioskToken:
-    token = KioskToken.objects.select_for_update().select_related("unit").get(pk=token.pk)
+    token = KioskToken.objects.select_for_update(of=("self",)).select_related("unit").get(pk=token.pk)
     _require_schedule(actor, token.unit)
     if token.revoked_at is not None:
         raise ValidationError({"token": "this token is already revoked"})

@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from zhiban.accounts.models import User
@@ -18,6 +17,7 @@ from zhiban.approvals import services as approvals
 from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, jobs
+from zhiban.core.transactions import atomic_retrying
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Role
 from zhiban.org.own_matters import refuse_own_matter
@@ -104,7 +104,7 @@ def _absence_summary(absence: Absence) -> dict[str, object]:
     }
 
 
-@transaction.atomic
+@atomic_retrying
 def absence_record(
     *,
     actor: User | None,
@@ -221,7 +221,7 @@ def _set_return(swap: SwapRequest, duty: Duty | None) -> None:
         swap.return_shift_type, swap.return_post = duty.shift_type, duty.post
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_request(
     *,
     actor: User | None,
@@ -301,7 +301,7 @@ def _locked(swap: SwapRequest) -> SwapRequest:
     return SwapRequest.objects.select_for_update(of=("self",)).select_related(*selectors.SWAP_RELATED).get(pk=swap.pk)
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_accept(*, actor: User | None, swap: SwapRequest, return_duty: str = "") -> SwapRequest:
     """The colleague accepts (for an open request: any colleague who may, SWAP-04), offering a return shift
     of theirs or leaving it to be scheduled; the swap then waits for both team leads (SWAP-01)."""
@@ -352,7 +352,7 @@ def _close(swap: SwapRequest, status: str) -> None:
     swap.save(update_fields=["status", "closed_at"])
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_decline(*, actor: User | None, swap: SwapRequest, reason: str = "") -> SwapRequest:
     """The named colleague says no."""
     swap = _locked(swap)
@@ -366,7 +366,7 @@ def swap_decline(*, actor: User | None, swap: SwapRequest, reason: str = "") -> 
     return swap
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_withdraw(*, actor: User | None, swap: SwapRequest) -> SwapRequest:
     """The requester withdraws a swap not yet done; waiting approvals stop waiting."""
     swap = _locked(swap)
@@ -434,7 +434,7 @@ def _take_effect(actor: User, swap: SwapRequest) -> None:
     debt_schedule_check(debt)
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_decide(*, actor: User, swap: SwapRequest, approve: bool, comment: str = "") -> SwapRequest:
     """A team lead approves or rejects (SWAP-01). A lead of both sides decides both steps at once; the last
     approval moves both duties in one new roster version (race-safe: the loser is told, nothing changes)."""
@@ -509,7 +509,7 @@ def debt_schedule_check(debt: SwapDebt) -> None:
     jobs.schedule(DEBT_CHECK, {"debt": debt.pk}, due_at=due, dedupe_key=f"{DEBT_CHECK}:{debt.pk}:{due.date()}")
 
 
-@transaction.atomic
+@atomic_retrying
 def debt_check(*, debt: SwapDebt) -> SwapDebt:
     """The worker's look at an open return debt: settle it once the return day passed with the returner on
     duty, mark it missed otherwise, remind both sides and the returner's team lead when SWAP-08 says so."""
@@ -563,7 +563,7 @@ def debt_check(*, debt: SwapDebt) -> SwapDebt:
 # ------------------------------------------------------------------------------------ SWAP-05
 
 
-@transaction.atomic
+@atomic_retrying
 def swap_responsibility_judge(
     *,
     actor: User | None,

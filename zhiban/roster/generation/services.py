@@ -38,7 +38,7 @@ def _require_schedule(actor: User | None, period: RosterPeriod) -> None:
 @transaction.atomic
 def generation_start(*, actor: User | None, period: RosterPeriod, time_limit_s: int = 20) -> GenerationRun:
     """Queue a solve of the period's draft (ROS-04); one active run per period."""
-    period = RosterPeriod.objects.select_for_update().select_related("unit").get(pk=period.pk)
+    period = RosterPeriod.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
     _require_schedule(actor, period)
     if not MIN_TIME_LIMIT <= time_limit_s <= MAX_TIME_LIMIT:
         raise ValidationError({"time_limit_s": f"between {MIN_TIME_LIMIT} and {MAX_TIME_LIMIT} seconds"})

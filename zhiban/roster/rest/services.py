@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from zhiban.accounts.models import User
 from zhiban.core import audit, clock
+from zhiban.core.transactions import atomic_retrying
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Unit
 from zhiban.org.own_matters import refuse_own_matter
@@ -104,7 +104,7 @@ def _days_text(days: Decimal) -> str:
     return f"{days.normalize():f}"
 
 
-@transaction.atomic
+@atomic_retrying
 def rest_take(*, actor: User | None, person: Person, day: dt.date, days: Any, note: str = "") -> RestTaking:
     """Record rest `person` takes on `day` against their open credits, oldest first (ROS-07).
 
@@ -161,7 +161,7 @@ def rest_take(*, actor: User | None, person: Person, day: dt.date, days: Any, no
     return taking
 
 
-@transaction.atomic
+@atomic_retrying
 def rest_month_end(*, organisation: Unit, today: dt.date) -> dict[str, int]:
     """The ROS-07 month-end run for one organisation (acts on the 1st only): flag rest of the previous
     month not taken to each department's heads and the secretariat; expire it only where the pack's
