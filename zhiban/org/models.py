@@ -1,5 +1,7 @@
 """The organisation: units in a tree, people, job types and roles (REQUIREMENTS §1, ORG-01..03)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,9 +86,12 @@ class Person(models.Model):
     """人员 — a person of the organisation. The employee number is the key for imports."""
 
     public_id = public_id_field("per")
-    employee_number = models.CharField(_("employee number"), max_length=32, unique=True)
+    employee_number = models.CharField(_("employee number"), max_length=32)
     name = models.CharField(_("name"), max_length=60)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="people")
+    # The organisation at the top of `unit`'s tree, kept by save(): employee numbers are unique within it, so one
+    # organisation's numbers tell nothing about another's.
+    organisation = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=PersonKind.choices, default=PersonKind.STAFF)
     job_type = models.ForeignKey(
         JobType, verbose_name=_("job type"), on_delete=models.PROTECT, null=True, blank=True, related_name="people"
@@ -110,9 +115,21 @@ class Person(models.Model):
         ordering = ["unit__path", "employee_number"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_number"], name="person_employee_number_unique_in_organisation"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.employee_number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organisation_id = int(self.unit.path.split(".", 1)[0])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "unit" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "organisation"}
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

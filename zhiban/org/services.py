@@ -177,12 +177,20 @@ def _validate_person(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _require_number_free(unit: Unit, number: str, besides: Person | None = None) -> None:
+    """Employee numbers are unique within the organisation of `unit` (another organisation's are not looked at)."""
+    taken = Person.objects.filter(organisation_id=int(organisation_key(unit)), employee_number=number)
+    if besides is not None:
+        taken = taken.exclude(pk=besides.pk)
+    if taken.exists():
+        raise ValidationError({"employee_number": f"employee number {number} already exists"})
+
+
 @transaction.atomic
 def person_create(*, actor: User | None, unit: Unit, job_type: JobType | None = None, **fields: Any) -> Person:
     _require_manage(actor, unit)
     _validate_person(fields)
-    if Person.objects.filter(employee_number=fields["employee_number"]).exists():
-        raise ValidationError({"employee_number": f"employee number {fields['employee_number']} already exists"})
+    _require_number_free(unit, fields["employee_number"])
     person = Person(unit=unit, job_type=job_type, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     person.full_clean(exclude=["user", "unit", "job_type"], validate_unique=False, validate_constraints=False)
     person.save()
@@ -208,8 +216,7 @@ def person_update(
     before_unit_id = person.unit_id
     merged = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **fields}
     _validate_person(merged)
-    if Person.objects.filter(employee_number=merged["employee_number"]).exclude(pk=person.pk).exists():
-        raise ValidationError({"employee_number": f"employee number {merged['employee_number']} already exists"})
+    _require_number_free(unit or person.unit, merged["employee_number"], besides=person)
     for field in PERSON_FIELDS:
         setattr(person, field, merged[field])
     if unit is not None:

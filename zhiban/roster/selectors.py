@@ -305,11 +305,24 @@ def board_units(*, user: User | None) -> QuerySet[Unit]:
     return Unit.objects.filter(_visible(user, "path"))
 
 
+def maker_still_schedules(maker: User | None, unit: Unit) -> bool:
+    """A unit's feed or kiosk token works while whoever made it may still schedule the unit (made at the console,
+    with no maker: always)."""
+    return maker is None or can_schedule(maker, unit)
+
+
 def kiosk_token_lookup(secret: str) -> KioskToken | None:
-    """The live token with this secret, or None (wrong or revoked)."""
+    """The live token with this secret, or None (wrong, revoked, or its maker no longer schedules the unit)."""
     if not secret or len(secret) > 200:
         return None
-    return KioskToken.objects.select_related("unit").filter(secret_hash=digest(secret), revoked_at=None).first()
+    token = (
+        KioskToken.objects.select_related("unit", "created_by")
+        .filter(secret_hash=digest(secret), revoked_at=None)
+        .first()
+    )
+    if token is None or not maker_still_schedules(token.created_by, token.unit):
+        return None
+    return token
 
 
 def kiosk_units(token: KioskToken) -> QuerySet[Unit]:

@@ -39,15 +39,18 @@ def feed_tokens(*, user: User | None) -> list[FeedToken]:
 
 
 def feed_token_lookup(secret: str) -> FeedToken | None:
-    """The live token with this secret, or None (wrong, revoked, or its person no longer active)."""
+    """The live token with this secret, or None (wrong, revoked, its person no longer active, or a unit feed whose
+    maker no longer schedules that unit: a feed lives no longer than its maker's right to publish it)."""
     if not secret or len(secret) > 200:
         return None
     token = (
-        FeedToken.objects.select_related("person__unit", "unit")
+        FeedToken.objects.select_related("person__unit", "unit", "created_by")
         .filter(secret_hash=digest(secret), revoked_at=None)
         .first()
     )
     if token is None or (token.person is not None and not token.person.is_active):
+        return None
+    if token.unit is not None and not selectors.maker_still_schedules(token.created_by, token.unit):
         return None
     return token
 

@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from zhiban.accounts.tests.clients import client_for, verified_client
 from zhiban.core.models import AuditEvent
+from zhiban.org.models import RoleAssignment
 from zhiban.roster import services
 from zhiban.roster.exports import feeds
 from zhiban.roster.feed_models import FeedToken
@@ -211,3 +212,15 @@ def test_ros_06_feed_keeps_duties_of_the_past_92_days_and_drops_older_ones(
     assert len(_events(secret)) == 1  # at the limit: still in the feed
     roster_org["travel"].move_to(local(last_day.year, last_day.month, last_day.day + 1, 12))
     assert _events(secret) == []  # a day past it: gone
+
+
+def test_ros_06_a_unit_feed_stops_when_its_maker_no_longer_schedules_the_unit(
+    roster_org: dict[str, Any], dept_period: RosterPeriod
+) -> None:
+    secretary = roster_org["secretary"]
+    secret = feeds.feed_token_create_unit(actor=secretary.user, unit=roster_org["dept_a"], label="wall")[1]
+    assert len(_events(secret)) == 3
+    RoleAssignment.objects.filter(person=secretary).delete()  # the maker loses the role
+    response = Client().get(f"/roster/feeds/{secret}.ics")
+    assert response.status_code == 404
+    assert b"VCALENDAR" not in response.content

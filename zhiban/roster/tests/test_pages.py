@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from zhiban.accounts.tests.clients import client_for, verified_client
+from zhiban.org.models import RoleAssignment
 from zhiban.roster import services
 from zhiban.roster.models import Assignment, KioskToken, RosterPeriod, RosterVersion
 from zhiban.roster.tests.conftest import DECEMBER, fill_day, local
@@ -374,3 +375,14 @@ def test_ros_05_on_duty_now_from_the_shift_start_and_not_a_minute_before(
     roster_org["travel"].move_to(local(2026, 12, 3, 8, 59))  # 2 December's duty (unfilled) is still on
     before = _on_duty_now(client.get("/board/").content.decode())
     assert "leader" not in before
+
+
+def test_ros_05_a_kiosk_token_stops_when_its_maker_no_longer_schedules_the_unit(
+    roster_org: dict[str, Any], dept_period: RosterPeriod
+) -> None:
+    roster_org["travel"].move_to(local(2026, 12, 3, 10))
+    secretary = roster_org["secretary"]
+    _token, secret = services.kiosk_token_create(actor=secretary.user, unit=roster_org["dept_a"], label="大厅")
+    assert Client().get(f"/kiosk/{secret}/").status_code == 200
+    RoleAssignment.objects.filter(person=secretary).delete()
+    assert Client().get(f"/kiosk/{secret}/").status_code == 404

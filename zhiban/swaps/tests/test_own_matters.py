@@ -18,7 +18,7 @@ from zhiban.org.models import Role
 from zhiban.swaps import services
 from zhiban.swaps.models import SwapRequest
 from zhiban.swaps.tests.conftest import Centre, _person
-from zhiban.swaps.tests.test_services import _state, dec, holder
+from zhiban.swaps.tests.test_services import _state, ask, dec, holder
 
 pytestmark = pytest.mark.django_db
 OWN = "Nobody decides, records or approves a matter of their own."
@@ -39,14 +39,7 @@ def leads_own_swap(centre: Centre) -> tuple[Centre, SwapRequest]:
     c.put(c["lead_a"], dec(13), "early")
     c.put(c["li"], dec(8), "early")
     c.publish()
-    swap = services.swap_request(
-        actor=c["lead_a"].user,
-        duty=c.token(c["lead_a"], dec(13), "early"),
-        colleague=c["li"],
-        return_duty=c.token(c["li"], dec(8), "early"),
-        reason="家里有事",
-    )
-    return c, services.swap_accept(actor=c["li"].user, swap=swap)
+    return c, services.swap_accept(actor=c["li"].user, swap=ask(c, "lead_a", 13, "li", back=8))
 
 
 def test_swap_01_a_team_lead_s_own_swap_goes_to_the_department_head(
@@ -93,13 +86,7 @@ def test_the_colleague_who_is_a_team_lead_cannot_approve_the_swap_he_accepted(ce
     c.put(c["wang"], dec(7), "early")
     c.put(c["lead_b"], dec(8), "early")
     c.publish()
-    swap = services.swap_request(
-        actor=c["wang"].user,
-        duty=c.token(c["wang"], dec(7), "early"),
-        colleague=c["lead_b"],
-        return_duty=c.token(c["lead_b"], dec(8), "early"),
-        reason="家里有事",
-    )
+    swap = ask(c, "wang", 7, "lead_b", back=8)
     with pytest.raises(Exception, match="没有班长"):  # 二班's only lead is a party, and no department head exists
         services.swap_accept(actor=c["lead_b"].user, swap=swap)
     c["head"] = _person("head", c["dept"], role=Role.DEPARTMENT_HEAD)
