@@ -38,9 +38,13 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret("secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-# Audit chain: the HMAC key lives outside the database; the head is checkpointed to a file.
+# Audit chain: the HMAC key lives outside the database; the head is kept in an append-only checkpoint log.
 AUDIT_HMAC_KEY = os.environ.get("ZHIBAN_AUDIT_KEY") or _local_secret("audit_key")
 AUDIT_CHECKPOINT_PATH = Path(os.environ.get("ZHIBAN_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json"))
+# Optional: a second checkpoint log (on another host's mount, say) that each verified checkpoint is appended to.
+AUDIT_CHECKPOINT_COPY_PATH = (
+    Path(os.environ["ZHIBAN_AUDIT_CHECKPOINT_COPY"]) if os.environ.get("ZHIBAN_AUDIT_CHECKPOINT_COPY") else None
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -3,7 +3,15 @@
 Appends are serialised by a row lock on the chain head (SQLite's IMMEDIATE transactions serialise
 all writers anyway). Each hash is HMAC-SHA256, keyed by `settings.AUDIT_HMAC_KEY`, over the event's
 canonical JSON and the previous hash, so whoever rewrites rows without the key cannot recompute the
-chain. The head is also checkpointed to a file outside the database, so a removed tail is caught.
+chain.
+
+A database writer can still delete the newest events and rewind the head row. So the head is also
+kept where such a writer cannot reach it: the checkpoint log (`zhiban.core.checkpoint_log`, a file
+outside the database), which gets a signed line after every audited commit and after every verified
+checkpoint (`write_checkpoint`: the worker every 15 minutes, `zhiban audit checkpoint`). `verify_chain`
+requires the chain to reach the newest line of its database with the same hash. Each database's chain
+has an identity (`AuditChainHead.database_identity`), so the log of one database is never taken for
+another's: verifying against it fails saying so, and checks nothing against it.
 """
 
 from __future__ import annotations
@@ -12,7 +20,9 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +30,12 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from zhiban.core import clock
+from zhiban.core import checkpoint_log, clock
+from zhiban.core.checkpoint_log import Entry, LogDamaged, LogSummary
 from zhiban.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger("zhiban.audit")
 
 
 def _normalise(value: Any) -> Any:
@@ -125,7 +137,34 @@ def record(
     event.save(force_insert=True)
     head.sequence, head.hash = event.sequence, event.hash
     head.save(update_fields=["sequence", "hash"])
+    transaction.on_commit(partial(_log_committed_head, head.database_identity, event.sequence, event.hash), robust=True)
     return event
+
+
+def _key() -> bytes:
+    return settings.AUDIT_HMAC_KEY.encode()
+
+
+def _now_text() -> str:
+    return clock.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _log_committed_head(database: str, sequence: int, digest: str) -> None:
+    """Append the head an audited transaction committed to the checkpoint log, so a tail cut off later is
+    caught even before the next checkpoint.
+
+    After the commit, never before: a line for a transaction that then rolled back would make verify
+    report a removed tail. A crash between the commit and this line loses only the line; the next one
+    covers it. A failure to write is logged and does not undo the committed change.
+    """
+    path = Path(settings.AUDIT_CHECKPOINT_PATH)
+    line = checkpoint_log.format_line(
+        _key(), database=database, sequence=sequence, digest=digest, at=_now_text(), by=checkpoint_log.COMMIT
+    )
+    try:
+        checkpoint_log.append(path, line, durable=False)
+    except OSError:
+        logger.exception("could not append the audit chain head #%s to the checkpoint log %s", sequence, path)
 
 
 @dataclass(frozen=True)
@@ -134,12 +173,68 @@ class VerifyResult:
     checked: int
     problem: str = ""
     first_bad_sequence: int | None = None
+    # What failed: "chain" (events or head row), "tail" (the log knows newer events), "log" (a log line was
+    # edited), "other-database" (the log belongs to another database: nothing was checked against it).
+    kind: str = ""
+    sequence: int = 0  # the last event verified, and its hash: what a checkpoint records
+    head_hash: str = GENESIS_HASH
+    database: str | None = None
+    logs: tuple[str, ...] = ()  # one sentence per checkpoint log: what the chain was checked against
+
+
+class ChainBroken(RuntimeError):
+    """The chain failed verification, so no checkpoint was written; `result` says why."""
+
+    def __init__(self, result: VerifyResult) -> None:
+        super().__init__(f"refusing to checkpoint the audit chain: {result.problem}")
+        self.result = result
+
+
+def checkpoint_log_paths(path: Path | None = None) -> list[Path]:
+    """The log `path`, or the configured log and its copy (`ZHIBAN_AUDIT_CHECKPOINT[_COPY]`)."""
+    if path is not None:
+        return [Path(path)]
+    paths = [Path(settings.AUDIT_CHECKPOINT_PATH)]
+    copy = getattr(settings, "AUDIT_CHECKPOINT_COPY_PATH", None)
+    if copy:
+        paths.append(Path(copy))
+    return paths
 
 
 def verify_chain(checkpoint_path: Path | None = None, batch: int = 2000) -> VerifyResult:
-    """Walk the whole chain; report the first event that was altered, removed, inserted or reordered."""
+    """Walk the whole chain; report the first event that was altered, removed, inserted or reordered, and a
+    chain shorter than its checkpoint log says (a removed tail)."""
+    return _verify(checkpoint_path, batch=batch)[0]
+
+
+def _verify(
+    checkpoint_path: Path | None, *, batch: int = 2000, adopting: bool = False
+) -> tuple[VerifyResult, list[LogSummary]]:
+    # The head first, then the logs, then the events: every line of a log was written after its event
+    # committed, and appends committed meanwhile only lengthen the chain, so none of it races the walk.
+    head = AuditChainHead.objects.filter(id=1).first()
+    database = head.database_identity if head is not None else None
+    try:
+        logs = [checkpoint_log.read(path, _key(), database) for path in checkpoint_log_paths(checkpoint_path)]
+    except LogDamaged as damage:
+        return VerifyResult(False, 0, str(damage), kind="log", database=database), []
+    # With `adopting`, this database takes over logs begun by another (`--new-database`).
+    foreign = [] if adopting else [log for log in logs if not log.empty and not log.owns(database)]
+    expected: dict[int, list[Entry]] = {}
+    for log in logs:
+        if log not in foreign:
+            for entry in log.own_entries():
+                expected.setdefault(entry.sequence, []).append(entry)
+
+    def broken(problem: str, checked: int, first_bad: int | None, kind: str) -> tuple[VerifyResult, list[LogSummary]]:
+        return VerifyResult(False, checked, problem, first_bad, kind=kind, database=database), logs
+
+    for entry in expected.get(0, []):
+        if entry.hash != GENESIS_HASH:
+            return broken(f"the checkpoint {entry.describe()} does not record an empty chain", 0, 1, "chain")
     expected_seq = 1
     prev = GENESIS_HASH
+    head_event_hash = GENESIS_HASH if head is None or head.sequence == 0 else None
     checked = 0
     last_id = 0
     while True:
@@ -149,74 +244,147 @@ def verify_chain(checkpoint_path: Path | None = None, batch: int = 2000) -> Veri
         for event in rows:
             last_id = event.id
             if event.sequence != expected_seq:
-                return VerifyResult(
-                    False,
-                    checked,
+                return broken(
                     f"event #{event.sequence} found where #{expected_seq} was expected "
                     "(an event was removed, inserted or reordered)",
+                    checked,
                     expected_seq,
+                    "chain",
                 )
             if event.prev_hash != prev:
-                return VerifyResult(
-                    False, checked, f"event #{event.sequence} does not link to its predecessor", event.sequence
+                return broken(
+                    f"event #{event.sequence} does not link to its predecessor", checked, event.sequence, "chain"
                 )
             if not hmac.compare_digest(event_hash(event), event.hash):
-                return VerifyResult(
-                    False, checked, f"event #{event.sequence} was altered (its hash does not match)", event.sequence
+                return broken(
+                    f"event #{event.sequence} was altered (its hash does not match)", checked, event.sequence, "chain"
                 )
+            for entry in expected.get(event.sequence, []):
+                if entry.hash != event.hash:
+                    return broken(
+                        f"event #{event.sequence} differs from the checkpoint {entry.describe()}",
+                        checked,
+                        event.sequence,
+                        "chain",
+                    )
+            if head is not None and event.sequence == head.sequence:
+                head_event_hash = event.hash
             prev = event.hash
             expected_seq += 1
             checked += 1
     last_seq = expected_seq - 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.sequence != last_seq or (last_seq and head.hash != prev)):
-        return VerifyResult(
-            False,
+    if head is None and last_seq:
+        return broken(f"the chain has {last_seq} events but its head row is missing", checked, None, "chain")
+    if head is not None and head.sequence > last_seq:
+        return broken(
+            f"the chain head says #{head.sequence} but the chain ends at #{last_seq}", checked, last_seq + 1, "chain"
+        )
+    # Events after the head are appends that committed while this walk ran (the head was read first); a
+    # head row pointing at another hash than its event's was rewritten.
+    if head is not None and head.hash != head_event_hash:
+        return broken(
+            f"the chain head (#{head.sequence}) does not match event #{head.sequence}", checked, None, "chain"
+        )
+    newest = max((entry for entries in expected.values() for entry in entries), key=lambda e: e.sequence, default=None)
+    if newest is not None and newest.sequence > last_seq:
+        return broken(
+            f"the chain ends at #{last_seq} but the checkpoint log recorded {newest.describe()} of this database: "
+            f"the chain lost its tail (the events after #{last_seq} were removed)",
             checked,
-            f"the chain head says #{head.sequence} but the chain ends at #{last_seq}",
             last_seq + 1,
+            "tail",
         )
-    checkpoint = read_checkpoint(checkpoint_path)
-    if checkpoint is not None:
-        cp_seq, cp_hash = checkpoint
-        if cp_seq > last_seq:
-            return VerifyResult(
-                False,
-                checked,
-                f"the chain ends at #{last_seq} but the checkpoint recorded #{cp_seq}: its tail was removed",
-                last_seq + 1,
-            )
-        if cp_seq:
-            at = AuditEvent.objects.filter(sequence=cp_seq).values_list("hash", flat=True).first()
-            if at != cp_hash:
-                return VerifyResult(False, checked, f"event #{cp_seq} differs from the checkpoint taken of it", cp_seq)
-    return VerifyResult(True, checked)
+    if foreign:
+        return broken(_belongs_to_another_database(foreign[0], database, checked), checked, None, "other-database")
+    result = VerifyResult(
+        True, checked, sequence=last_seq, head_hash=prev, database=database, logs=tuple(_describe(log) for log in logs)
+    )
+    return result, logs
 
 
-def _checkpoint_path(path: Path | None) -> Path:
-    return Path(path) if path is not None else Path(settings.AUDIT_CHECKPOINT_PATH)
-
-
-def read_checkpoint(path: Path | None = None) -> tuple[int, str] | None:
-    target = _checkpoint_path(path)
-    if not target.exists():
-        return None
-    data = json.loads(target.read_text())
-    return int(data["sequence"]), str(data["hash"])
-
-
-def write_checkpoint(path: Path | None = None) -> tuple[int, str]:
-    """Write the head (sequence, hash) outside the database; never moves the checkpoint backwards."""
-    head = AuditChainHead.objects.filter(id=1).first()
-    sequence, digest = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
-    target = _checkpoint_path(path)
-    previous = read_checkpoint(target)
-    if previous is not None and previous[0] > sequence:
-        raise RuntimeError(
-            f"refusing to move the checkpoint back from #{previous[0]} to #{sequence}: the chain lost its tail"
+def _belongs_to_another_database(log: LogSummary, database: str | None, checked: int) -> str:
+    owner_newest = log.owner_newest()
+    begun = f"it was begun by database {log.owner}" + (
+        f", whose newest checkpoint is {owner_newest.describe()}" if owner_newest is not None else ""
+    )
+    if database is None:
+        return (
+            f"the checkpoint log {log.path} belongs to another database, or this database's audit chain was "
+            f"emptied: {begun}, and this database has no audit chain at all (no events, no chain head). Nothing "
+            "was checked against that log. If this is a new installation, run `zhiban audit checkpoint "
+            "--new-database`; otherwise the chain was removed."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"sequence": sequence, "hash": digest, "written_at": clock.now().isoformat()}, indent=1))
-    tmp.replace(target)
-    return sequence, digest
+    unadopted = ""
+    if log.own_first is not None:
+        unadopted = (
+            f" The log also holds {log.own_lines} line(s) of this database written since {log.own_first.at}, "
+            "not adopted."
+        )
+    return (
+        f"the checkpoint log {log.path} belongs to another database: {begun}, and this database is {database}. "
+        f"The chain itself is intact ({checked} events), but nothing was checked against that log.{unadopted} "
+        "If this database replaced the other on purpose (a new installation), run `zhiban audit checkpoint "
+        "--new-database`; otherwise this database's audit identity or its whole chain was replaced."
+    )
+
+
+def _describe(log: LogSummary) -> str:
+    if not log.exists:
+        return f"no checkpoint log at {log.path} yet"
+    newest = max(log.own_entries(), key=lambda e: e.sequence, default=None)
+    if newest is None:
+        return f"the checkpoint log {log.path} holds nothing of this database yet"
+    return f"reaches the newest checkpoint in {log.path}: {newest.describe()}"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What `write_checkpoint` did: the head it verified, and the logs it appended it to."""
+
+    database: str | None
+    sequence: int
+    hash: str
+    written_to: tuple[Path, ...] = ()
+    note: str = ""
+
+
+def write_checkpoint(path: Path | None = None, *, new_database: bool = False) -> Checkpoint:
+    """Verify the whole chain, then append its head to the checkpoint log (and its copy). Raises ChainBroken,
+    writing nothing, when the chain fails verification.
+
+    `new_database`: this database takes over logs begun by another one (a new installation that kept the
+    old log); without it such a log is refused, since an attacker could otherwise swap identities.
+    """
+    result, logs = _verify(path, adopting=new_database)
+    if not result.ok:
+        raise ChainBroken(result)
+    database = result.database
+    if database is None:
+        if not new_database:
+            return Checkpoint(None, 0, GENESIS_HASH, note="the audit chain is empty: nothing to checkpoint")
+        with transaction.atomic():
+            database = _locked_head().database_identity
+    adopting = new_database and any(not log.empty and not log.owns(database) for log in logs)
+    line = checkpoint_log.format_line(
+        _key(),
+        database=database,
+        sequence=result.sequence,
+        digest=result.head_hash,
+        at=_now_text(),
+        by=checkpoint_log.NEW_DATABASE if adopting else checkpoint_log.CHECKPOINT,
+    )
+    written: list[Path] = []
+    for index, log in enumerate(logs):
+        verified = log.own_verified.get(result.sequence) if log.database == database else None
+        if not adopting and verified is not None and verified.hash == result.head_hash:
+            continue  # this head was checkpointed there already
+        try:
+            checkpoint_log.append(log.path, line, durable=True)
+        except OSError:
+            if index == 0:
+                raise
+            logger.exception("could not append the audit checkpoint #%s to the copy %s", result.sequence, log.path)
+            continue
+        written.append(log.path)
+    note = "" if written else f"unchanged since the last checkpoint (#{result.sequence})"
+    return Checkpoint(database, result.sequence, result.head_hash, tuple(written), note)

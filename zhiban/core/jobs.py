@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from zhiban.core import audit, claims, clock
+from zhiban.core import audit, audit_alerts, claims, clock
 from zhiban.core.models import Job
 
 logger = logging.getLogger("zhiban.worker")
@@ -223,6 +223,15 @@ def checkpoint_interval() -> dt.timedelta:
 
 @job_handler("core.audit_checkpoint", every=checkpoint_interval)
 def audit_checkpoint(payload: dict[str, Any]) -> None:
-    """Write the audit chain's head outside the database, so a removed tail is detected."""
-    sequence, _ = audit.write_checkpoint()
-    logger.info("audit chain checkpointed at #%s", sequence)
+    """Verify the audit chain, then log its head outside the database, so a removed tail is detected.
+
+    A broken chain is never checkpointed: the refusal is logged and the audit administrators are notified
+    (the job itself succeeds, so that notification commits; the next run verifies again).
+    """
+    try:
+        checkpoint = audit.write_checkpoint()
+    except audit.ChainBroken as broken:
+        audit_alerts.checkpoint_refused(broken.result, by="the worker's audit checkpoint")
+        return
+    if checkpoint.written_to:
+        logger.info("audit chain checkpointed at #%s", checkpoint.sequence)

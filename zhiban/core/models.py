@@ -47,11 +47,18 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The chain's head (one row): locked by every append so concurrent writers cannot fork it."""
+    """The chain's head (one row): locked by every append so concurrent writers cannot fork it.
+
+    `database_identity` names this database's chain in the checkpoint log kept outside the database: a
+    random id made with the row (at the first append, or by the migration for an existing chain).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    database_identity = models.CharField(
+        _("database identity"), max_length=24, editable=False, default=partial(new_public_id, "adb")
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
