@@ -87,3 +87,28 @@ def test_text_without_nul_passes(org_tree: dict[str, Any]) -> None:
         headers=bearer(org_tree["head_a"]),
     )
     assert response.status_code == 200
+
+
+def test_a_people_import_never_names_or_touches_another_organisations_unit_or_person(
+    org_tree: dict[str, Any],
+) -> None:
+    from zhiban.org.people_import import PeopleImportError, import_people
+
+    other_org = UnitFactory.create(name="别的单位", kind="organisation")
+    UnitFactory.create(name="机要科", parent=other_org)
+    stranger = PersonFactory.create(employee_number="Q7", name="外单位人", unit=other_org)
+    before = (Person.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(PeopleImportError) as refused:
+        import_people(
+            actor=org_tree["head_a"].user, filename="p.csv", content="工号,姓名,单位\nQ8,新人,机要科\n".encode()
+        )
+    text = str(refused.value.messages)
+    assert "no such unit" in text
+    assert "do not manage" not in text
+    result = import_people(
+        actor=org_tree["head_a"].user, filename="p.csv", content="工号,姓名,单位\nQ7,本单位人,一站\n".encode()
+    )
+    assert result.created == 1
+    stranger.refresh_from_db()
+    assert (stranger.name, stranger.unit) == ("外单位人", other_org)
+    assert Person.objects.count() == before[0] + 1

@@ -1,7 +1,10 @@
 """Import of people from CSV (UTF-8) or xlsx, keyed by employee number; all rows or nothing.
 
 Headers may be Chinese or English. Every error names its row (as the spreadsheet numbers it) and
-column; if any row is bad, nothing is written.
+column; if any row is bad, nothing is written. Every row is read or the file is refused: a file over
+MAX_BYTES or with more than MAX_ROWS people is refused before it is parsed or written; in an xlsx file,
+formulas, error values, a second sheet with data and values in a column without a header are refused.
+Text escaped by our own exports (`zhiban.core.spreadsheet`) reads back as it was.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from zhiban.accounts.models import User
+from zhiban.core.spreadsheet import SpreadsheetError, cell_text, is_formula, load_xlsx
 from zhiban.org import services
 from zhiban.org.models import Grade, Person, PersonKind, Role, Unit
-from zhiban.org.scopes import unit_scope
+from zhiban.org.scopes import UnitScope, unit_scope
 
 # column key → accepted header names (compared case-insensitively, spaces removed)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -35,6 +41,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "roles": ("角色", "roles"),
 }
 REQUIRED = ("employee_number", "name", "unit")
+# A department's staff list is a few hundred rows; 5,000 people or 2 MB is far beyond any real file.
+MAX_BYTES = 2 * 2**20
+MAX_ROWS = 5000
+# How far an xlsx sheet is read: further cells (even empty, formatted ones) refuse the file, so that a
+# crafted sheet cannot make the reader walk millions of cells.
+MAX_SHEET_ROW = 2 * MAX_ROWS
+MAX_COLUMNS = 64
 
 KIND_LABELS = {
     "在编": PersonKind.STAFF,
@@ -76,6 +89,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # the file as a whole
+            return self.message
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -96,34 +111,112 @@ class ImportResult:
     people: list[Person] = field(default_factory=list)
 
 
+def check_size(size: int) -> None:
+    """Refuse a file over MAX_BYTES before anything reads it."""
+    if size > MAX_BYTES:
+        message = _("The file is larger than %(size)d MB; nothing was imported.") % {"size": MAX_BYTES // 2**20}
+        raise PeopleImportError([RowError(0, "", message)])
+
+
+def _too_long() -> PeopleImportError:
+    message = _("The file has more than %(count)d people or %(rows)d rows; import it in parts.") % {
+        "count": MAX_ROWS,
+        "rows": MAX_SHEET_ROW,
+    }
+    return PeopleImportError([RowError(0, "", message)])
+
+
+def _too_wide(row: int) -> PeopleImportError:
+    message = _("the row reaches beyond column %(column)s; delete the columns right of the table") % {
+        "column": get_column_letter(MAX_COLUMNS)
+    }
+    return PeopleImportError([RowError(row, "", message)])
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows (blank ones left out); formulas, error values and other sheets with data
+    are refused, so that no cell is read as something it does not show."""
+    try:
+        book = load_xlsx(content, read_only=True)
+    except SpreadsheetError as error:
+        raise PeopleImportError([RowError(0, "", f"not a readable xlsx file ({error})")]) from error
+    try:
+        rows: list[tuple[int, list[str]]] = []
+        refused: list[RowError] = []
+        header: list[str] = []
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # the file's own claim of its size is not trusted: read what is there
+        for number, cells in enumerate(book.worksheets[0].iter_rows(), start=1):
+            if number > MAX_SHEET_ROW:
+                raise _too_long()
+            if len(cells) > MAX_COLUMNS:
+                raise _too_wide(number)
+            texts = [cell_text(cell.value).strip() for cell in cells]
+            for index, cell in enumerate(cells):
+                column = header[index] if index < len(header) and header[index] else get_column_letter(index + 1)
+                if is_formula(cell):
+                    refused.append(RowError(number, column, _("the cell holds a formula; type the value instead")))
+                elif cell.data_type == "e":
+                    refused.append(RowError(number, column, _("the cell shows an error (%s)") % cell.value))
+            if any(texts):
+                header = header or texts
+                rows.append((number, texts))
+                if len(rows) > MAX_ROWS + 1:
+                    raise _too_long()
+        for sheet in book.worksheets[1:]:
+            if _holds_data(sheet):
+                message = _("the sheet “%(sheet)s” holds data too; put everyone on the first sheet") % {
+                    "sheet": sheet.title
+                }
+                refused.append(RowError(0, "", message))
+                break
+    finally:
+        book.close()
+    if refused:
+        raise PeopleImportError(refused)
+    return rows
+
+
+def _holds_data(sheet: Any) -> bool:
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_SHEET_ROW:
+            raise _too_long()
+        if len(values) > MAX_COLUMNS:
+            raise _too_wide(number)
+        if any(value not in (None, "") for value in values):
+            return True
+    return False
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise PeopleImportError(
+            [RowError(line, "", "the file is not UTF-8 text; save it from Excel as “CSV UTF-8”")]
+        ) from error
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+            texts = [cell_text(cell).strip() for cell in cells]
+            if any(texts):
+                rows.append((number, texts))
+                if len(rows) > MAX_ROWS + 1:
+                    raise _too_long()
+    except csv.Error as error:
+        raise PeopleImportError([RowError(number + 1, "", f"not readable as CSV ({error})")]) from error
+    return rows
+
+
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (row number, cells) of a CSV or xlsx file."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as error:
-            raise PeopleImportError(
-                [RowError(0, "", f"not a readable xlsx file ({error.__class__.__name__})")]
-            ) from error
-        rows = [
-            (number, ["" if cell is None else str(cell).strip() for cell in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = content[: error.start].count(b"\n") + 1
-            raise PeopleImportError(
-                [RowError(line, "", "the file is not UTF-8 text; save it from Excel as “CSV UTF-8”")]
-            ) from error
-        rows = [
-            (number, [cell.strip() for cell in cells]) for number, cells in enumerate(csv.reader(io.StringIO(text)), 1)
-        ]
-    rows = [(number, cells) for number, cells in rows if any(cells)]
+    """Header and (row number, cells) of a CSV or xlsx file, blank rows left out."""
+    check_size(len(content))
+    rows = _xlsx_rows(content) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(content)
     if not rows:
         raise PeopleImportError([RowError(1, "", "the file is empty")])
-    (_, header), *body = rows
+    (_number, header), *body = rows
     return header, body
 
 
@@ -132,6 +225,8 @@ def _map_header(header: list[str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     errors = []
     for index, cell in enumerate(normalised):
+        if not cell:  # a column without a header; a value under it is refused row by row
+            continue
         key = next((k for k, names in COLUMNS.items() if cell in {n.lower() for n in names}), None)
         if key is None:
             errors.append(RowError(1, header[index], f"unknown column “{header[index]}”"))
@@ -155,6 +250,17 @@ def _resolve_unit(text: str, units_by_path: dict[str, Unit]) -> Unit | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _units_for(scope: UnitScope | None) -> QuerySet[Unit]:
+    """The units a file may name: those of the organisations the importer manages in (every unit for the console).
+    Another organisation's units are not looked at, so an error never tells that one of them exists."""
+    if scope is None or scope.everything:
+        return Unit.objects.all()
+    organisations = Q(pk__in=[])
+    for prefix in scope.prefixes:
+        organisations |= Q(path__startswith=prefix.split(".", 1)[0] + ".")
+    return Unit.objects.filter(organisations)
+
+
 def _unit_names(units: list[Unit]) -> dict[str, Unit]:
     by_id = {unit.pk: unit for unit in units}
     names: dict[str, Unit] = {}
@@ -168,9 +274,8 @@ def import_people(*, actor: User | None, filename: str, content: bytes) -> Impor
     """Create or update people from the file. Atomic: any bad row → PeopleImportError, nothing written."""
     header, body = read_table(filename, content)
     mapping = _map_header(header)
-    units = list(Unit.objects.all())
-    units_by_path = _unit_names(units)
     scope = unit_scope(actor, "manage") if actor is not None else None
+    units_by_path = _unit_names(list(_units_for(scope)))
     errors: list[RowError] = []
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -179,8 +284,12 @@ def import_people(*, actor: User | None, filename: str, content: bytes) -> Impor
         index = mapping.get(key)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
+    read = set(mapping.values())
     for number, cells in body:
         row: dict[str, Any] = {key: cell(cells, key) for key in mapping}
+        for index, value in enumerate(cells):
+            if value and index not in read:
+                errors.append(RowError(number, get_column_letter(index + 1), _("a value in a column without a header")))
         for key in REQUIRED:
             if not row.get(key):
                 errors.append(RowError(number, COLUMNS[key][0], "is empty"))
@@ -241,7 +350,11 @@ class _RowFailure(Exception):
 @transaction.atomic
 def _write(actor: User | None, parsed: list[tuple[int, dict[str, Any]]]) -> ImportResult:
     result = ImportResult()
-    existing = {p.employee_number: p for p in Person.objects.select_related("unit", "job_type")}
+    organisations = {row["unit"].path.split(".", 1)[0] for _, row in parsed}
+    existing = {
+        (str(p.organisation_id), p.employee_number): p
+        for p in Person.objects.filter(organisation_id__in=organisations).select_related("unit", "job_type")
+    }
     for number, row in parsed:
         try:
             job_type = (
@@ -254,7 +367,7 @@ def _write(actor: User | None, parsed: list[tuple[int, dict[str, Any]]]) -> Impo
                 for key in ("employee_number", "name", "kind", "grade", "title", "office_phone", "mobile", "email")
                 if key in row and (row[key] not in ("", None) or key in ("employee_number", "name", "kind"))
             }
-            person = existing.get(row["employee_number"])
+            person = existing.get((row["unit"].path.split(".", 1)[0], row["employee_number"]))
             if person is None:
                 person = services.person_create(actor=actor, unit=row["unit"], job_type=job_type, **fields)
                 result.created += 1

@@ -13,7 +13,7 @@ from zhiban.accounts.models import AdminRole, User
 from zhiban.org import selectors, services
 from zhiban.org.forms import ImportForm, PersonForm, RoleForm, UnitForm
 from zhiban.org.models import Person, RoleAssignment, Unit
-from zhiban.org.people_import import PeopleImportError, import_people
+from zhiban.org.people_import import PeopleImportError, check_size, import_people
 from zhiban.org.scopes import unit_scope
 
 
@@ -259,16 +259,24 @@ def role_remove(request: HttpRequest, public_id: str, role_id: str) -> HttpRespo
 
 @login_required
 def people_import(request: HttpRequest) -> HttpResponse:
+    """All rows or none; a refused file answers 422 with every error by row and column, and a file over
+    the size limit is refused before it is read."""
     user = _user(request)
     if unit_scope(user, "manage").empty:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = import_people(actor=user, filename=upload.name, content=upload.read())
-        except PeopleImportError as error:
-            errors = [str(e) for e in error.row_errors]
-    return render(request, "org/people_import.html", {"form": form, "errors": errors, "result": result})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                check_size(upload.size or 0)
+                result = import_people(actor=user, filename=upload.name or "", content=upload.read())
+            except PeopleImportError as error:
+                errors = [str(e) for e in error.row_errors]
+        if result is None:
+            status = 422
+    context = {"form": form, "errors": errors, "result": result}
+    return render(request, "org/people_import.html", context, status=status)

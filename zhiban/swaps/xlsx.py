@@ -1,4 +1,5 @@
-"""The swap register (换班登记表, SWAP-01) of a month as xlsx, in the layout a duty office prints."""
+"""The swap register (换班登记表, SWAP-01) of a month as xlsx, in the layout a duty office prints; every text
+cell inert (`zhiban.core.spreadsheet`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from zhiban.approvals.models import ApprovalStep
+from zhiban.core.spreadsheet import cell_values
 from zhiban.swaps import checks
 from zhiban.swaps.models import SwapRequest
 
@@ -54,13 +56,13 @@ def workbook_bytes(
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{month.year}年{month.month}月"
-    sheet.append([title(organisation_name, month)])
+    sheet.append(cell_values([title(organisation_name, month)]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     sheet.cell(1, 1).font = Font(name="宋体", size=16, bold=True)
     sheet.cell(1, 1).alignment = _CENTRE
-    sheet.append(HEADER)
+    sheet.append(cell_values(HEADER))
     for index, swap in enumerate(swaps, start=1):
-        sheet.append(row(index, swap, steps.get(swap.pk, [])))
+        sheet.append(cell_values(row(index, swap, steps.get(swap.pk, []))))
     for line in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         for cell in line:
             cell.border = _BORDER

@@ -122,7 +122,7 @@ def test_import_page_reports_row_errors_and_writes_nothing(org_tree: dict) -> No
     before = snapshot()
     upload = SimpleUploadedFile("p.csv", "工号,姓名,单位\nQ1,,办公室\n".encode())
     response = client.post(reverse("org:people_import"), {"file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "row 2, column 姓名: is empty" in response.content.decode()
     assert snapshot() == before
 

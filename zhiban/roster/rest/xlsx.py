@@ -1,4 +1,5 @@
-"""The monthly duty allowance table (值班津贴表, ROS-08) as xlsx in the layout Chinese offices use."""
+"""The monthly duty allowance table (值班津贴表, ROS-08) as xlsx in the layout Chinese offices use; every text
+cell inert (`zhiban.core.spreadsheet`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from zhiban.core.spreadsheet import cell_values
 from zhiban.policy.rules import ros_08
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,19 +46,19 @@ def workbook_bytes(unit_name: str, month: dt.date, report: ros_08.AllowanceRepor
     sheet.title = f"{month.year}年{month.month}月"
     columns = header(report)
     width = len(columns)
-    sheet.append([title(unit_name, month)])
+    sheet.append(cell_values([title(unit_name, month)]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).font = Font(name="宋体", size=16, bold=True)
     sheet.cell(1, 1).alignment = _CENTRE
     sheet.row_dimensions[1].height = 30
-    sheet.append([rates_line(report)])
+    sheet.append(cell_values([rates_line(report)]))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    sheet.append(columns)
+    sheet.append(cell_values(columns))
     for index, row in enumerate(report.rows, start=1):
         counts = [row.counts.get(c, 0) for c in report.categories]
-        sheet.append([index, row.person_name, *counts, float(row.total), ""])
+        sheet.append(cell_values([index, row.person_name, *counts, float(row.total), ""]))
     totals = [report.counts.get(c, 0) for c in report.categories]
-    sheet.append(["合计", "", *totals, float(report.total), ""])
+    sheet.append(cell_values(["合计", "", *totals, float(report.total), ""]))
     last = sheet.max_row
     for cells in sheet.iter_rows(min_row=3, max_row=last, max_col=width):
         for cell in cells:
@@ -69,7 +71,7 @@ def workbook_bytes(unit_name: str, month: dt.date, report: ros_08.AllowanceRepor
     for r in range(4, last + 1):
         sheet.cell(r, width - 1).number_format = "0.00"
     sheet.append([])
-    sheet.append(["制表人：", "", "审核人：", "", "日期："])
+    sheet.append(cell_values(["制表人：", "", "审核人：", "", "日期："]))
     for column, size in enumerate([8, 12, *[16] * len(report.categories), 16, 14], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = size
     sheet.print_title_rows = "1:3"
