@@ -78,9 +78,8 @@ def month_window(month: dt.date) -> tuple[dt.date, dt.date, dt.datetime, dt.date
 
 def _rule_titles(unit: Unit) -> dict[str, str]:
     titles = dict(catalogue().rules)
-    policy = policy_selectors.policy_for_unit(unit)
-    if policy is not None:
-        resolved = policy_selectors.resolve(policy)
+    resolved = policy_selectors.resolved_for_unit(unit)
+    if resolved is not None:
         for rule in resolved.pack.rules:
             titles[rule.id] = rule.title_with(resolved.parameters(rule.id) if rule.implemented else {}).zh
     return titles

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from zhiban.core import audit, audit_alerts, claims, clock
+from zhiban.core import audit, audit_alerts, claims, clock, operations
 from zhiban.core.models import Job
 
 logger = logging.getLogger("zhiban.worker")
@@ -204,7 +204,8 @@ def drain_jobs(worker: str, limit: int) -> int:
     """Claim up to `limit` due jobs and run them; returns how many were run."""
     claimed = claims.claim_due(Job, due_field="due_at", worker=worker, now=clock.now(), limit=limit)
     for job_id in claimed:
-        run_job(job_id, worker=worker)
+        with operations.operation():
+            run_job(job_id, worker=worker)
     return len(claimed)
 
 

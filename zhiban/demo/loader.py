@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhiban.accounts import services as account_services
 from zhiban.accounts.models import User
 from zhiban.calendar import services as calendar_services
+from zhiban.core import operations
 from zhiban.demo.plan import AccountPlan, DemoPlan, OrganisationPlan, build_plan
 from zhiban.demo.requests import load_requests
 from zhiban.demo.rosters import load_rosters
@@ -69,7 +70,13 @@ def refuse_real_install(plan: DemoPlan) -> None:
 
 def load_demo(plan: DemoPlan | None = None, *, force: bool = False) -> LoadResult:
     """Create whatever of the demo is missing: organisations, people, roles, accounts, TOTP devices, calendar,
-    rosters (this month published, next month drafted) and requests waiting in the approval inboxes."""
+    rosters (this month published, next month drafted) and requests waiting in the approval inboxes. One
+    operation: each organisation's live policy is resolved once (and again after it changes)."""
+    with operations.operation():
+        return _load(plan, force=force)
+
+
+def _load(plan: DemoPlan | None, *, force: bool) -> LoadResult:
     started = time.perf_counter()
     plan = plan or build_plan()
     if not force:

@@ -20,8 +20,7 @@ SHIFT_WORK_PACKS = frozenset({"service-center"})
 
 
 def resolved(unit: Unit) -> ResolvedPolicy | None:
-    live = policy_selectors.policy_for_unit(unit)
-    return policy_selectors.resolve(live) if live is not None else None
+    return policy_selectors.resolved_for_unit(unit)
 
 
 def params(unit: Unit, rule_id: str) -> Mapping[str, Any] | None:

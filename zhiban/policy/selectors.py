@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from zhiban.accounts.models import AdminRole, User
+from zhiban.core import operations
 from zhiban.org.models import Role, RoleAssignment, Unit
 from zhiban.org.scopes import person_of, unit_scope
 from zhiban.policy.engine import ResolvedPolicy
@@ -57,6 +58,31 @@ def resolve(policy: Policy, number: int | None = None) -> ResolvedPolicy:
     return ResolvedPolicy(
         pack=get_pack(version.pack), version=version.number, overrides=overrides, organisation=policy.unit.name
     )
+
+
+POLICY_CACHE = "policy"
+
+
+def resolved_for_unit(unit: Unit | None) -> ResolvedPolicy | None:
+    """The live policy of `unit`'s organisation as the engine reads it (None without one), resolved once per
+    operation (`zhiban.core.operations`): every rule of a request, job or run reads the same version, and the
+    policy is read from the database only the first time a unit asks."""
+    if unit is None:
+        return None
+    cached = operations.cache(POLICY_CACHE)
+    if cached is None:
+        policy = policy_for_unit(unit)
+        return resolve(policy) if policy is not None else None
+    if ("unit", unit.pk) not in cached:
+        organisation = organisation_of(unit)
+        cached["unit", unit.pk] = organisation.pk if organisation is not None else None
+    organisation_id = cached["unit", unit.pk]
+    if organisation_id is None:
+        return None
+    if ("organisation", organisation_id) not in cached:
+        policy = Policy.objects.filter(unit_id=organisation_id).select_related("unit").first()
+        cached["organisation", organisation_id] = resolve(policy) if policy is not None else None
+    return cached["organisation", organisation_id]
 
 
 def is_system_administrator(user: User | None) -> bool:

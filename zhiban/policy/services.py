@@ -42,7 +42,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhiban.accounts.models import User
-from zhiban.core import audit, clock
+from zhiban.core import audit, clock, operations
 from zhiban.org.models import Unit
 from zhiban.policy import compliance, engine, selectors
 from zhiban.policy.errors import RuleViolationError
@@ -52,9 +52,7 @@ from zhiban.policy.packs import Pack, Parameter, builtin_packs
 
 def evaluate(*, unit: Unit | None, rule_ids: Iterable[str], facts: object) -> engine.Outcome:
     """Run the rules the live policy of `unit`'s organisation declares over the facts; refuse nothing."""
-    policy = selectors.policy_for_unit(unit)
-    resolved = selectors.resolve(policy) if policy is not None else None
-    return engine.evaluate(resolved, rule_ids, facts)
+    return engine.evaluate(selectors.resolved_for_unit(unit), rule_ids, facts)
 
 
 def enforce(*, unit: Unit | None, rule_ids: Iterable[str], facts: object, field: str | None = None) -> engine.Outcome:
@@ -96,6 +94,7 @@ def _new_version(
     )
     policy.pack, policy.current_version = pack, number
     policy.save(update_fields=["pack", "current_version"])
+    operations.forget(selectors.POLICY_CACHE)  # this operation goes on under the new version
     return version
 
 

@@ -30,10 +30,9 @@ SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
 
 def rule_parameters(unit: Unit, rule_ids: Iterable[str]) -> tuple[str | None, dict[str, dict[str, Any]]]:
     """The pack id of `unit`'s organisation and the live parameters of the given rules it declares."""
-    policy = policy_selectors.policy_for_unit(unit)
-    if policy is None:
+    resolved = policy_selectors.resolved_for_unit(unit)
+    if resolved is None:
         return None, {}
-    resolved = policy_selectors.resolve(policy)
     params: dict[str, dict[str, Any]] = {}
     for rule_id in rule_ids:
         if resolved.pack.declares(rule_id):

@@ -243,10 +243,9 @@ def leave_facts(person: Person, start: dt.date, end: dt.date) -> swap_06.LeaveOn
 
 def swap_08_params(organisation: Unit) -> Mapping[str, Any] | None:
     """SWAP-08's live parameters for the organisation, or None when its pack does not declare the rule."""
-    policy = policy_selectors.policy_for_unit(organisation)
-    if policy is None:
+    resolved = policy_selectors.resolved_for_unit(organisation)
+    if resolved is None:
         return None
-    resolved = policy_selectors.resolve(policy)
     return resolved.parameters("SWAP-08") if resolved.pack.declares("SWAP-08") else None
 
 

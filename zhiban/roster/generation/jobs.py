@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from zhiban.core import clock, jobs
+from zhiban.core import clock, jobs, operations
 from zhiban.roster import solver
 from zhiban.roster.generation import services
 from zhiban.roster.generation.models import GenerationRun
@@ -47,7 +47,8 @@ def launch(run_id: int) -> threading.Thread:
 
 def _in_thread(run_id: int) -> None:
     try:
-        execute(run_id)
+        with operations.operation():
+            execute(run_id)
     finally:
         _threads.pop(run_id, None)
         connection.close()
