@@ -1002,9 +1002,7 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
         (r.days for r in RestRequest.objects.filter(person=person, status=RequestStatus.PENDING)), Decimal("0")
     )
     available = rest_selectors.open_balance(person) - waiting
-    refusal = ros_07.over_balance(person.name, amount, available)
-    if refusal is not None:
-        raise ValidationError({"days": f"{ros_07.RULE_ID}: {refusal.message_zh}"}, code="ROS-07")
+    rest_services.balance_enforce(person, amount, available)
     request = RestRequest.objects.create(
         person=person,
         organisation=organisation_of(person.unit),

@@ -139,21 +139,38 @@ def filed_with_secretariat(facts: RestArrangement, params: Mapping[str, Any]) ->
     ]
 
 
-def over_balance(person_name: str, requested: Decimal, open_days: Decimal) -> Finding | None:
-    """Rest is taken against credits: more than the open balance is refused."""
-    if requested <= open_days:
-        return None
-    return Finding(
-        RULE_ID,
-        Severity.ENFORCE,
-        f"{person_name}可补休余额为{_days(open_days)}天，不能补休{_days(requested)}天",
-        f"{person_name} has {_days(open_days)} day(s) of rest open; {_days(requested)} cannot be taken",
-        {"person": person_name, "requested": _days(requested), "open": _days(open_days)},
-    )
+@dataclass(frozen=True)
+class RestBalance:
+    """Rest a person asks for or takes, against what their credits leave open."""
+
+    person_name: str
+    requested: Decimal
+    open_days: Decimal
+
+
+def within_balance(facts: RestBalance, params: Mapping[str, Any]) -> list[Finding]:
+    """Rest is taken against credits (不累积: there is nothing else to take it from): more than the open balance is
+    refused."""
+    if facts.requested <= facts.open_days:
+        return []
+    return [
+        Finding(
+            RULE_ID,
+            Severity.ENFORCE,
+            f"{facts.person_name}可补休余额为{_days(facts.open_days)}天，不能补休{_days(facts.requested)}天",
+            f"{facts.person_name} has {_days(facts.open_days)} day(s) of rest open; "
+            f"{_days(facts.requested)} cannot be taken",
+            {"person": facts.person_name, "requested": _days(facts.requested), "open": _days(facts.open_days)},
+        )
+    ]
 
 
 def total_open(credits: Iterable[OpenCredit]) -> Decimal:
     return sum((c.open_days for c in credits), Decimal("0"))
 
 
-CHECKS = {"rest_in_month": rest_in_month, "filed_with_secretariat": filed_with_secretariat}
+CHECKS = {
+    "rest_in_month": rest_in_month,
+    "filed_with_secretariat": filed_with_secretariat,
+    "within_balance": within_balance,
+}

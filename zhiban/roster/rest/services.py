@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhiban.accounts.models import User
 from zhiban.core import audit, clock
@@ -20,6 +21,8 @@ from zhiban.core.transactions import atomic_retrying
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Unit
 from zhiban.org.own_matters import refuse_own_matter
+from zhiban.policy import selectors as policy_selectors
+from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_07
 from zhiban.roster.models import RosterVersion
 from zhiban.roster.rest import selectors
@@ -89,6 +92,17 @@ def credits_sync(version: RosterVersion) -> dict[str, int]:
     return counts
 
 
+def balance_enforce(person: Person, requested: Decimal, available: Decimal) -> None:
+    """ROS-07 through the rule engine: more rest than the open balance is refused citing rule, pack, clause and
+    policy version. Where the organisation's regulations have no compensatory rest (its pack does not declare
+    ROS-07) there is no rest to take."""
+    resolved = policy_selectors.resolved_for_unit(person.unit)
+    if resolved is None or not resolved.pack.declares(ros_07.RULE_ID):
+        raise ValidationError({"days": _("This organisation's regulations give no compensatory rest.")})
+    facts = ros_07.RestBalance(person.name, requested, available)
+    policy.enforce(unit=person.unit, rule_ids=[ros_07.RULE_ID], facts=facts, field="days")
+
+
 def parse_days(value: Any) -> Decimal:
     """Days of rest: a positive multiple of half a day; ValidationError naming the field."""
     try:
@@ -120,9 +134,7 @@ def rest_take(*, actor: User | None, person: Person, day: dt.date, days: Any, no
         if c.open_days > 0
     ]
     available = sum((c.open_days for c in credits), Decimal("0"))
-    refusal = ros_07.over_balance(person.name, amount, available)
-    if refusal is not None:
-        raise ValidationError({"days": f"{ros_07.RULE_ID}: {refusal.message_zh}"}, code="ROS-07")
+    balance_enforce(person, amount, available)
     left = amount
     allocations = []
     for credit in credits:

@@ -108,7 +108,9 @@ def test_ros_07_api_refuses_outsiders_and_cites_the_rule(roster_org: dict[str, A
     head = tokens["head_a"]
     over = client.post(taken, {**body, "days": "2"}, content_type="application/json", headers=head)
     assert over.status_code == 422
-    assert "ROS-07" in over.json()["errors"]["days"][0]
+    (violation,) = over.json()["violations"]
+    assert violation["code"] == "ROS-07.within_balance"  # cited by the engine: rule, pack, clause, version
+    assert all(part in str(violation) for part in ("bureau", "P3", "二.3", "policy_version"))
     assert _state() == before
     made = client.post(taken, body, content_type="application/json", headers=head)
     assert made.status_code == 201

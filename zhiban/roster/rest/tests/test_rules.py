@@ -60,9 +60,8 @@ def test_ros_07_expiry_only_where_the_pack_says_so() -> None:
 
 
 def test_ros_07_balance_at_the_limit_and_just_past() -> None:
-    assert ros_07.over_balance("张三", Decimal("2"), Decimal("2")) is None
-    refusal = ros_07.over_balance("张三", Decimal("2.5"), Decimal("2"))
-    assert refusal is not None
+    assert ros_07.within_balance(ros_07.RestBalance("张三", Decimal("2"), Decimal("2")), DEFAULTS) == []
+    (refusal,) = ros_07.within_balance(ros_07.RestBalance("张三", Decimal("2.5"), Decimal("2")), DEFAULTS)
     assert refusal.refuses
     assert refusal.rule_id == "ROS-07"
 
