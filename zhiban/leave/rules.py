@@ -15,8 +15,6 @@ from zhiban.policy import services as policy
 from zhiban.policy.engine import Outcome, ResolvedPolicy
 from zhiban.policy.registry import registry
 
-# Packs whose people work shifts round the clock: leave is counted in their duty days (LEAVE-03).
-SHIFT_WORK_PACKS = frozenset({"service-center"})
 
 
 def resolved(unit: Unit) -> ResolvedPolicy | None:
@@ -65,5 +63,6 @@ def enforce(unit: Unit, rule_ids: Iterable[str], facts: Sequence[object], field:
 
 
 def is_shift_work(unit: Unit) -> bool:
-    current = resolved(unit)
-    return current is not None and current.pack.id in SHIFT_WORK_PACKS
+    """LEAVE-03 `counted_in`: people who work shifts round the clock count leave in their own duty days."""
+    current = params(unit, "LEAVE-03")
+    return current is not None and current.get("counted_in") == "duty_days"

@@ -124,3 +124,17 @@ def test_leave_05_late_request_left_unapproved_at_the_start_is_recorded_as_absen
     assert (absence.person, absence.rule_id, absence.subject_id) == (centre["staff_a"], "LEAVE-05", late.pk)
     with transaction.atomic():
         assert not services.leave_lapse(leave_id=late.pk)  # a second run is stale
+
+
+def test_leave_03_counted_in_is_the_pack_parameter_not_the_pack(centre: dict) -> None:
+    """The same leave counted in working days once the organisation sets LEAVE-03 counted_in so."""
+    from zhiban.policy.models import Policy
+    from zhiban.policy.services import policy_parameter_override
+
+    policy = Policy.objects.get(unit=centre["org"])
+    policy_parameter_override(
+        actor=None, policy=policy, rule_id="LEAVE-03", parameter="counted_in", value="working_days"
+    )
+    leave = file(centre)  # Monday 7 and Tuesday 8 December: two working days, whatever the duties
+    assert leave.counts_duty_days is False
+    assert leave.working_days == 2
