@@ -19,6 +19,7 @@ from typing import Any, Literal
 from zhiban.policy import parameters
 from zhiban.policy.catalogue import DEFAULT_SOURCE, Catalogue, Text, catalogue
 from zhiban.policy.findings import Severity
+from zhiban.policy.shift_templates import ShiftTemplate, read_shifts
 
 PACKS_DIR = Path(__file__).with_name("packs")
 STATUSES = ("implemented", "planned")
@@ -138,6 +139,7 @@ class Pack:
     sources: tuple[str, ...]
     description: Text
     rules: tuple[Rule, ...]
+    shifts: tuple[ShiftTemplate, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -196,7 +198,7 @@ class _Reader:
         return Text(self.string(where, table, "zh"), self.string(where, table, "en"))
 
     def pack(self, data: Mapping[str, Any], path: Path | None) -> Pack:
-        self.unknown_keys("", data, {"id", "name", "organisation_kind", "sources", "description", "rules"})
+        self.unknown_keys("", data, {"id", "name", "organisation_kind", "sources", "description", "rules", "shifts"})
         pack_id = self.string("", data, "id")
         if pack_id and not PACK_ID.match(pack_id):
             self.problem("id", f"{parameters.shown(pack_id)} is not a pack id (lower case, digits, hyphens)")
@@ -235,6 +237,15 @@ class _Reader:
             if rule.id:
                 seen.add(rule.id)
             rules.append(rule)
+        declared = {
+            (rule.id, parameter.name): parameter.type
+            for rule in rules
+            if rule.implemented
+            for parameter in rule.parameters
+        }
+        shifts = read_shifts(
+            data.get("shifts"), self.problem, self.text, lambda rule_id, name: declared.get((rule_id, name))
+        )
         return Pack(
             id=pack_id,
             name=self.text("", data, "name"),
@@ -242,6 +253,7 @@ class _Reader:
             sources=tuple(str(s) for s in sources),
             description=self.text("", data, "description"),
             rules=tuple(rules),
+            shifts=shifts,
             path=path,
         )
 

@@ -25,6 +25,7 @@ from zhiban.notify.services import notify
 from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import compliance
+from zhiban.policy import selectors as policy_selectors
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_03
 from zhiban.policy.rules.org_03 import DutyCandidate
@@ -57,10 +58,14 @@ def roster_setup_from_pack(*, actor: User | None, organisation: Unit) -> list[Sh
     """Create or update the organisation's shift types from its pack (ROS-01, CAL-02, CAL-03)."""
     if actor is not None and not selectors.can_setup(actor, organisation):
         raise PermissionDenied(f"you may not set up the rosters of {organisation.name}")
-    pack_id, params = selectors.rule_parameters(organisation, ["ROS-01", "CAL-02", "CAL-03"])
-    if pack_id is None:
+    resolved = policy_selectors.resolved_for_unit(organisation)
+    if resolved is None:
         raise ValidationError({"organisation": f"{organisation.name} has adopted no policy pack yet"})
-    specs = shift_specs(pack_id, params)
+    pack_id = resolved.pack.id
+    _, params = selectors.rule_parameters(
+        organisation, sorted(set().union(*(t.rule_ids for t in resolved.pack.shifts)))
+    )
+    specs = shift_specs(resolved.pack.shifts, params)
     existing = {s.code: s for s in ShiftType.objects.select_for_update().filter(organisation=organisation)}
     result = []
     for order, spec in enumerate(specs):

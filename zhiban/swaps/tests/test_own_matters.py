@@ -21,7 +21,7 @@ from zhiban.swaps.tests.conftest import Centre, _person
 from zhiban.swaps.tests.test_services import _state, ask, dec, holder
 
 pytestmark = pytest.mark.django_db
-OWN = "Nobody decides, records or approves a matter of their own."
+OWN = "matter of their own|与本人有关"  # the refusal, in English or Chinese
 
 
 def _auth(person: Any) -> dict[str, str]:
