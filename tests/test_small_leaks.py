@@ -112,3 +112,26 @@ def test_a_people_import_never_names_or_touches_another_organisations_unit_or_pe
     stranger.refresh_from_db()
     assert (stranger.name, stranger.unit) == ("外单位人", other_org)
     assert Person.objects.count() == before[0] + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "allowed"),
+    [
+        ({"mobile": "13900000000"}, True),
+        ({"title": "处长"}, True),
+        ({"grade": 3}, False),
+        ({"is_active": False}, False),
+    ],
+)
+def test_a_head_corrects_how_to_reach_him_but_decides_nothing_else_about_himself(
+    org_tree: dict[str, Any], change: dict[str, Any], allowed: bool
+) -> None:
+    head = org_tree["head_a"]
+    auth = bearer(head)
+    events = AuditEvent.objects.count()
+    response = Client().patch(f"/api/v1/people/{head.public_id}", change, content_type="application/json", headers=auth)
+    assert response.status_code == (200 if allowed else 403)
+    head.refresh_from_db()
+    field, value = next(iter(change.items()))
+    assert (getattr(head, field) == value) is allowed
+    assert AuditEvent.objects.count() == events + (1 if allowed else 0)

@@ -259,18 +259,20 @@ def leave_return(request: HttpRequest, public_id: str, payload: ReturnIn) -> Lea
 
 
 def _roster_keys(organisation_id: int, period: str, shift_type: str) -> tuple[RosterPeriod, ShiftType]:
+    """The period and shift type named, of the request's own organisation only (another's are not found)."""
     try:
         return (
-            RosterPeriod.objects.get(public_id=period),
+            RosterPeriod.objects.get(public_id=period, unit__path__startswith=f"{organisation_id}."),
             ShiftType.objects.get(public_id=shift_type, organisation_id=organisation_id),
         )
     except (RosterPeriod.DoesNotExist, ShiftType.DoesNotExist) as error:
         raise Http404 from error
 
 
-def _anyone(public_id: str) -> Person:
+def _colleague(organisation_id: int, public_id: str) -> Person:
+    """A person of the request's own organisation (a substitute or cover); another organisation's are not found."""
     try:
-        return Person.objects.get(public_id=public_id)
+        return Person.objects.get(public_id=public_id, organisation_id=organisation_id)
     except Person.DoesNotExist as error:
         raise Http404 from error
 
@@ -287,7 +289,7 @@ def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> Leav
         day=payload.day,
         shift_type=shift_type,
         post=payload.post,
-        substitute=_anyone(payload.substitute),
+        substitute=_colleague(leave.organisation_id, payload.substitute),
     )
     return _leave_out(_leave(request, public_id))  # read again: the new cover is in
 
@@ -333,7 +335,7 @@ def substitution_create(request: HttpRequest, payload: SubstitutionIn) -> Status
         day=payload.day,
         shift_type=shift_type,
         post=payload.post,
-        substitute=_anyone(payload.substitute),
+        substitute=_colleague(organisation.pk, payload.substitute),
         reason=payload.reason,
     )
     return Status(201, _substitution_out(row))

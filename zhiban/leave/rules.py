@@ -16,7 +16,6 @@ from zhiban.policy.engine import Outcome, ResolvedPolicy
 from zhiban.policy.registry import registry
 
 
-
 def resolved(unit: Unit) -> ResolvedPolicy | None:
     return policy_selectors.resolved_for_unit(unit)
 

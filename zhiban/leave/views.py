@@ -321,7 +321,9 @@ def substitution_new(request: HttpRequest) -> HttpResponse:
             chosen = duty
     if request.method == "POST" and chosen is not None:
         try:
-            substitute = Person.objects.get(public_id=request.POST.get("substitute", ""))
+            substitute = Person.objects.get(
+                public_id=request.POST.get("substitute", ""), organisation_id=me.organisation_id
+            )
             row = services.substitution_file(
                 actor=user,
                 person=me,

@@ -11,6 +11,7 @@ from django.db import transaction
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import audit
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
+from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.role_grants import refuse_role_change
 from zhiban.org.scopes import organisation_key, unit_scope
 from zhiban.policy import services as policy
@@ -21,6 +22,8 @@ from zhiban.policy.rules.org_03 import DutyCandidate
 # Roles that make a person duty staff: ORG-03 keeps outsiders out of them.
 DUTY_ROLES = frozenset({Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.STANDBY_DRIVER})
 
+# What a manager may correct on their own record: how to reach them. Everything else decides something about them.
+OWN_CONTACT_FIELDS = frozenset({"title", "office_phone", "mobile", "email"})
 PERSON_FIELDS = ("employee_number", "name", "kind", "grade", "title", "office_phone", "mobile", "email", "is_active")
 
 
@@ -226,6 +229,9 @@ def person_update(
     person.full_clean(exclude=["user", "unit", "job_type"], validate_unique=False, validate_constraints=False)
     if person.kind != before["kind"] or person.unit_id != before_unit_id:
         _check_duty_roles_still_allowed(person)
+    changed = {k for k, v in person_summary(person).items() if before.get(k) != v}
+    if changed - OWN_CONTACT_FIELDS:
+        refuse_own_matter(actor, [person])  # their own grade, kind, unit, job type or status is no one's own matter
     person.save()
     after = person_summary(person)
     audit.record(

@@ -56,7 +56,7 @@ def test_a_department_head_cannot_make_himself_regional_leader(org_tree: dict[st
 def test_nobody_grants_themselves_even_a_lesser_role(org_tree: dict[str, Any]) -> None:
     head = org_tree["head_a"]
     before = _state()
-    with pytest.raises(PermissionDenied, match="matter of their own|与本人有关"):
+    with pytest.raises(PermissionDenied, match=r"matter of their own|与本人有关"):
         services.role_assign(actor=head.user, person=head, role=Role.DUTY_OFFICER, unit=org_tree["station_a"])
     assert _state() == before
 
