@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from zhiban.approvals import selectors
 from zhiban.approvals.views import rows_for
+from zhiban.core.api_errors import errors
 
 router = Router(tags=["approvals"])
 
@@ -25,7 +26,7 @@ class InboxItemOut(Schema):
     overdue: bool
 
 
-@router.get("/inbox", response=list[InboxItemOut])
+@router.get("/inbox", response={200: list[InboxItemOut], **errors()})
 def inbox(request: HttpRequest) -> list[dict[str, object]]:
     """Approval steps waiting on you now, oldest first."""
     return [

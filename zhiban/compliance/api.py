@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from zhiban.compliance import report as compliance_report
 from zhiban.compliance import selectors
 from zhiban.core import clock, dates
+from zhiban.core.api_errors import errors
 from zhiban.org.models import Unit
 
 router = Router(tags=["compliance"])
@@ -34,7 +35,7 @@ class ReportOut(Schema):
     absences: list[tuple[str, float]]
 
 
-@router.get("/{unit_id}", response=ReportOut)
+@router.get("/{unit_id}", response={200: ReportOut, **errors(404, 422)})
 def monthly(request: HttpRequest, unit_id: str, month: str = "") -> dict[str, object]:
     """合规月报 of a unit for `month` (YYYY-MM, default this month)."""
     try:

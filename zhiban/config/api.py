@@ -1,7 +1,9 @@
 """The REST API under /api/v1/, with its OpenAPI 3 document at /api/openapi.json.
 
 Each domain package contributes a router from its `api.py`; the same selectors as the UI filter
-every read, so the API cannot show what the UI would not.
+every read, so the API cannot show what the UI would not. The handlers below write the error bodies that
+`zhiban.core.api_errors` describes, and each operation lists the ones it can give (`errors(...)`), so the
+document says what a client really gets back (tests/test_api_schema.py runs schemathesis against it).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

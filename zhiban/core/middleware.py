@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,7 +31,10 @@ def _carries_nul(request: HttpRequest) -> bool:
         if request.content_type == "application/json":
             return b"\x00" in request.body or bool(_JSON_NUL.search(request.body))
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            fields += list(request.POST.lists())  # uploaded files are not text and are not looked at
+            try:
+                fields += list(request.POST.lists())  # uploaded files are not text and are not looked at
+            except MultiPartParserError:
+                return False  # a body Django cannot read: the view refuses it as it would without this check
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in fields)
 
 

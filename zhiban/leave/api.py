@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.approvals.models import ApprovalStep
+from zhiban.core.api_errors import errors
 from zhiban.leave import selectors, services
 from zhiban.leave.models import LeaveCover, LeaveRequest, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
@@ -26,7 +27,7 @@ def _caller(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-class StepOut(Schema):
+class LeaveStepOut(Schema):
     order: int
     role: str
     label: str
@@ -58,7 +59,7 @@ class LeaveOut(Schema):
     certificate_due: dt.date | None
     certificate_handed_in: bool
     returned_at: dt.datetime | None
-    steps: list[StepOut]
+    steps: list[LeaveStepOut]
     covers: list[CoverOut]
 
 
@@ -75,7 +76,7 @@ class LeaveIn(Schema):
     warning_reason: str = ""
 
 
-class DecideIn(Schema):
+class LeaveDecideIn(Schema):
     approve: bool
     comment: str = ""
     warning_reason: str = ""
@@ -116,7 +117,7 @@ class SubstitutionOut(Schema):
     post: str
     status: str
     responsibility: str
-    steps: list[StepOut]
+    steps: list[LeaveStepOut]
 
 
 class RestIn(Schema):
@@ -132,13 +133,15 @@ class RestOut(Schema):
     day: dt.date
     days: Decimal
     status: str
-    steps: list[StepOut]
+    steps: list[LeaveStepOut]
 
 
-def _steps(subject_type: str, subject_id: int, chain: list[ApprovalStep] | None = None) -> list[StepOut]:
+def _steps(subject_type: str, subject_id: int, chain: list[ApprovalStep] | None = None) -> list[LeaveStepOut]:
     if chain is None:
         chain = approval_selectors.steps_of(subject_type, subject_id)
-    return [StepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id) for s in chain]
+    return [
+        LeaveStepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id) for s in chain
+    ]
 
 
 def _with_covers(rows: QuerySet[LeaveRequest]) -> QuerySet[LeaveRequest]:
@@ -198,7 +201,7 @@ def _person(request: HttpRequest, public_id: str | None) -> Person:
         raise Http404 from error
 
 
-@router.get("/requests", response=list[LeaveOut])
+@router.get("/requests", response={200: list[LeaveOut], **errors()})
 def leave_list(request: HttpRequest) -> list[LeaveOut]:
     """Leave requests the caller may see: their own, those they filed, those of the people they manage."""
     rows = list(_with_covers(selectors.leave_list(user=_caller(request)))[:200])
@@ -206,7 +209,7 @@ def leave_list(request: HttpRequest) -> list[LeaveOut]:
     return [_leave_out(leave, chains.get(leave.pk, [])) for leave in rows]
 
 
-@router.post("/requests", response={201: LeaveOut})
+@router.post("/requests", response={201: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_create(request: HttpRequest, payload: LeaveIn) -> Status:
     """File leave; refusals are 422 with the rule codes, warnings need `warning_reason`."""
     leave = services.leave_file(
@@ -225,13 +228,13 @@ def leave_create(request: HttpRequest, payload: LeaveIn) -> Status:
     return Status(201, _leave_out(leave))
 
 
-@router.get("/requests/{public_id}", response=LeaveOut)
+@router.get("/requests/{public_id}", response={200: LeaveOut, **errors(404, 422)})
 def leave_get(request: HttpRequest, public_id: str) -> LeaveOut:
     return _leave_out(_leave(request, public_id))
 
 
-@router.post("/requests/{public_id}/decide", response=LeaveOut)
-def leave_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> LeaveOut:
+@router.post("/requests/{public_id}/decide", response={200: LeaveOut, **errors(400, 403, 404, 422)})
+def leave_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> LeaveOut:
     leave = services.leave_decide(
         actor=_caller(request),
         leave=_leave(request, public_id),
@@ -242,14 +245,14 @@ def leave_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> Lea
     return _leave_out(leave)
 
 
-@router.post("/requests/{public_id}/cancel", response=LeaveOut)
+@router.post("/requests/{public_id}/cancel", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_cancel(request: HttpRequest, public_id: str, payload: CancelIn) -> LeaveOut:
     return _leave_out(
         services.leave_cancel(actor=_caller(request), leave=_leave(request, public_id), reason=payload.reason)
     )
 
 
-@router.post("/requests/{public_id}/return", response=LeaveOut)
+@router.post("/requests/{public_id}/return", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_return(request: HttpRequest, public_id: str, payload: ReturnIn) -> LeaveOut:
     """消假: the person is back at `returned_at`."""
     leave = services.leave_return(
@@ -277,7 +280,7 @@ def _colleague(organisation_id: int, public_id: str) -> Person:
         raise Http404 from error
 
 
-@router.post("/requests/{public_id}/covers", response=LeaveOut)
+@router.post("/requests/{public_id}/covers", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> LeaveOut:
     """Choose the substitute of one duty the leave hits (a ranked candidate; SUB-02 same department)."""
     leave = _leave(request, public_id)
@@ -315,14 +318,14 @@ def _substitution(request: HttpRequest, public_id: str) -> Substitution:
         raise Http404 from error
 
 
-@router.get("/substitutions", response=list[SubstitutionOut])
+@router.get("/substitutions", response={200: list[SubstitutionOut], **errors()})
 def substitution_list(request: HttpRequest) -> list[SubstitutionOut]:
     rows = list(selectors.substitution_list(user=_caller(request))[:200])
     chains = selectors.steps_by_subject(SUBJECT_SUBSTITUTION, [r.pk for r in rows])
     return [_substitution_out(row, chains.get(row.pk, [])) for row in rows]
 
 
-@router.post("/substitutions", response={201: SubstitutionOut})
+@router.post("/substitutions", response={201: SubstitutionOut, **errors(400, 403, 404, 422)})
 def substitution_create(request: HttpRequest, payload: SubstitutionIn) -> Status:
     """顶替: the substitute takes one published duty once the department head approves (SUB-01/02)."""
     person = _person(request, payload.person)
@@ -341,13 +344,13 @@ def substitution_create(request: HttpRequest, payload: SubstitutionIn) -> Status
     return Status(201, _substitution_out(row))
 
 
-@router.get("/substitutions/{public_id}", response=SubstitutionOut)
+@router.get("/substitutions/{public_id}", response={200: SubstitutionOut, **errors(404, 422)})
 def substitution_get(request: HttpRequest, public_id: str) -> SubstitutionOut:
     return _substitution_out(_substitution(request, public_id))
 
 
-@router.post("/substitutions/{public_id}/decide", response=SubstitutionOut)
-def substitution_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> SubstitutionOut:
+@router.post("/substitutions/{public_id}/decide", response={200: SubstitutionOut, **errors(400, 403, 404, 422)})
+def substitution_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> SubstitutionOut:
     row = services.substitution_decide(
         actor=_caller(request),
         substitution=_substitution(request, public_id),
@@ -358,7 +361,7 @@ def substitution_decide(request: HttpRequest, public_id: str, payload: DecideIn)
     return _substitution_out(row)
 
 
-@router.post("/substitutions/{public_id}/cancel", response=SubstitutionOut)
+@router.post("/substitutions/{public_id}/cancel", response={200: SubstitutionOut, **errors(403, 404, 422)})
 def substitution_cancel(request: HttpRequest, public_id: str) -> SubstitutionOut:
     return _substitution_out(
         services.substitution_cancel(actor=_caller(request), substitution=_substitution(request, public_id))
@@ -383,14 +386,14 @@ def _rest(request: HttpRequest, public_id: str) -> RestRequest:
         raise Http404 from error
 
 
-@router.get("/rest-requests", response=list[RestOut])
+@router.get("/rest-requests", response={200: list[RestOut], **errors()})
 def rest_list(request: HttpRequest) -> list[RestOut]:
     rows = list(selectors.rest_request_list(user=_caller(request))[:200])
     chains = selectors.steps_by_subject(SUBJECT_REST, [r.pk for r in rows])
     return [_rest_out(row, chains.get(row.pk, [])) for row in rows]
 
 
-@router.post("/rest-requests", response={201: RestOut})
+@router.post("/rest-requests", response={201: RestOut, **errors(400, 403, 404, 422)})
 def rest_create(request: HttpRequest, payload: RestIn) -> Status:
     """补休: against the open ROS-07 credits (more than the balance: 422 citing ROS-07)."""
     row = services.rest_request_file(
@@ -403,19 +406,19 @@ def rest_create(request: HttpRequest, payload: RestIn) -> Status:
     return Status(201, _rest_out(row))
 
 
-@router.get("/rest-requests/{public_id}", response=RestOut)
+@router.get("/rest-requests/{public_id}", response={200: RestOut, **errors(404, 422)})
 def rest_get(request: HttpRequest, public_id: str) -> RestOut:
     return _rest_out(_rest(request, public_id))
 
 
-@router.post("/rest-requests/{public_id}/decide", response=RestOut)
-def rest_decide(request: HttpRequest, public_id: str, payload: DecideIn) -> RestOut:
+@router.post("/rest-requests/{public_id}/decide", response={200: RestOut, **errors(400, 403, 404, 422)})
+def rest_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> RestOut:
     row = services.rest_request_decide(
         actor=_caller(request), request=_rest(request, public_id), approve=payload.approve, comment=payload.comment
     )
     return _rest_out(row)
 
 
-@router.post("/rest-requests/{public_id}/cancel", response=RestOut)
+@router.post("/rest-requests/{public_id}/cancel", response={200: RestOut, **errors(403, 404, 422)})
 def rest_cancel(request: HttpRequest, public_id: str) -> RestOut:
     return _rest_out(services.rest_request_cancel(actor=_caller(request), request=_rest(request, public_id)))

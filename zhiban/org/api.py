@@ -1,17 +1,20 @@
 """API: units and people, filtered by the same selectors as the UI."""
 
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from zhiban.accounts.models import User
+from zhiban.core.api_errors import InvalidOut, RequestInvalidOut, errors
 from zhiban.core.pagination import BoundedPagination
 from zhiban.org import selectors, services
 from zhiban.org.models import JobType, Person, Unit
+from zhiban.org.people_import import PeopleImportError, check_size, import_people
+from zhiban.org.scopes import unit_scope
 
 router = Router(tags=["organisation"])
 
@@ -59,18 +62,18 @@ class PersonOut(Schema):
         return sorted({assignment.role for assignment in person.roles.all()})
 
 
-@router.get("/units", response=list[UnitOut])
+@router.get("/units", response={200: list[UnitOut], **errors(422)})
 @paginate(BoundedPagination)
 def list_units(request: HttpRequest):
     return selectors.unit_list(user=_caller(request))
 
 
-@router.get("/units/{public_id}", response=UnitOut)
+@router.get("/units/{public_id}", response={200: UnitOut, **errors(404, 422)})
 def get_unit(request: HttpRequest, public_id: str) -> Unit:
     return get_object_or_404(selectors.unit_list(user=_caller(request)), public_id=public_id)
 
 
-@router.get("/people", response=list[PersonOut])
+@router.get("/people", response={200: list[PersonOut], **errors(422)})
 @paginate(BoundedPagination)
 def list_people(request: HttpRequest, q: str = ""):
     return selectors.person_list(user=_caller(request), search=q)
@@ -130,7 +133,7 @@ def _job_type(code: str | None) -> JobType | None:
 NOT_NULL = ("name", "unit", "kind", "title", "office_phone", "mobile", "email", "is_active")
 
 
-@router.post("/people", response={201: PersonOut})
+@router.post("/people", response={201: PersonOut, **errors(400, 403, 422)})
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Add a person (same checks as the page: scope, fields, ORG rules)."""
     data = payload.model_dump()
@@ -139,7 +142,52 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     return Status(201, services.person_create(actor=_caller(request), unit=unit, job_type=job_type, **data))
 
 
-@router.patch("/people/{public_id}", response=PersonOut)
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    people: list[str]
+
+
+class ImportRowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportRefused(Schema):
+    """422: the file was refused, nothing imported; every error with its row (0: the file as a whole) and column."""
+
+    detail: list[str]
+    code: Literal["invalid"]
+    errors: list[ImportRowError]
+
+
+# Before /people/{public_id}, whose route would otherwise take the path.
+@router.post(
+    "/people/import",
+    response={200: ImportOut, **errors(403), 422: ImportRefused | InvalidOut | RequestInvalidOut},
+)
+def import_people_file(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Import people from xlsx or CSV (UTF-8), as the page does: all rows or none. A refused file answers
+    422 with every error by row (0: the file as a whole) and column; a file over 2 MB or 5,000 people is
+    refused before it is read."""
+    user = _caller(request)
+    if unit_scope(user, "manage").empty:
+        raise PermissionDenied("you manage no unit")
+    try:
+        check_size(file.size or 0)
+        result = import_people(actor=user, filename=file.name or "", content=file.read())
+    except PeopleImportError as error:
+        rows = [{"row": e.row, "column": e.column, "message": e.message} for e in error.row_errors]
+        return Status(422, {"detail": [str(e) for e in error.row_errors], "code": "invalid", "errors": rows})
+    people = [person.public_id for person in result.people]
+    return Status(
+        200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "people": people}
+    )
+
+
+@router.patch("/people/{public_id}", response={200: PersonOut, **errors(400, 403, 404, 422)})
 def update_person(request: HttpRequest, public_id: str, payload: PersonPatch) -> Person:
     """Change a person's fields; only those given are changed."""
     person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
@@ -154,7 +202,7 @@ def update_person(request: HttpRequest, public_id: str, payload: PersonPatch) ->
     return services.person_update(actor=_caller(request), person=person, unit=unit, **extra, **data)
 
 
-@router.post("/people/{public_id}/roles", response={201: PersonOut})
+@router.post("/people/{public_id}/roles", response={201: PersonOut, **errors(400, 403, 404, 422)})
 def add_role(request: HttpRequest, public_id: str, payload: RoleIn) -> Status[Person]:
     """Give a person a role within a unit you manage (ORG-02, ORG-03 apply)."""
     person = get_object_or_404(selectors.person_list(user=_caller(request), action="manage"), public_id=public_id)
@@ -164,6 +212,6 @@ def add_role(request: HttpRequest, public_id: str, payload: RoleIn) -> Status[Pe
     return Status(201, selectors.person_list(user=_caller(request)).get(pk=person.pk))
 
 
-@router.get("/people/{public_id}", response=PersonOut)
+@router.get("/people/{public_id}", response={200: PersonOut, **errors(404, 422)})
 def get_person(request: HttpRequest, public_id: str) -> Person:
     return get_object_or_404(selectors.person_list(user=_caller(request)), public_id=public_id)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from zhiban.core.api_errors import errors
 from zhiban.policy import selectors
 from zhiban.policy.catalogue import catalogue
 from zhiban.policy.packs import Pack, Rule, builtin_packs
@@ -131,12 +132,12 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-@router.get("/policy/packs", response=list[PackSummaryOut])
+@router.get("/policy/packs", response={200: list[PackSummaryOut], **errors()})
 def list_packs(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(pack) for pack in sorted(builtin_packs().values(), key=lambda pack: pack.id)]
 
 
-@router.get("/policy/packs/{pack_id}", response=PackOut)
+@router.get("/policy/packs/{pack_id}", response={200: PackOut, **errors(404, 422)})
 def get_pack(request: HttpRequest, pack_id: str) -> dict[str, Any]:
     pack = builtin_packs().get(pack_id)
     if pack is None:
@@ -144,7 +145,7 @@ def get_pack(request: HttpRequest, pack_id: str) -> dict[str, Any]:
     return {**_summary(pack), "description": _text(pack.description), "rule_list": [_rule(r) for r in pack.rules]}
 
 
-@router.get("/policy/live", response=LivePolicyOut)
+@router.get("/policy/live", response={200: LivePolicyOut, **errors(404)})
 def get_live_policy(request: HttpRequest) -> dict[str, Any]:
     """The live policy of the caller's organisation: pack, current version, overrides and history."""
     policy = selectors.policy_for_user(request.user)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from zhiban.accounts.models import User
+from zhiban.core.api_errors import errors
 from zhiban.core.pagination import BoundedPagination
 from zhiban.roster import selectors, services
 from zhiban.roster.models import Assignment, Post, RosterPeriod
@@ -35,7 +36,7 @@ def _period(request: HttpRequest, public_id: str, *, schedule: bool = False) -> 
     return period
 
 
-class PeriodOut(Schema):
+class RosterPeriodOut(Schema):
     public_id: str
     unit: str
     unit_name: str
@@ -131,18 +132,18 @@ class BoardUnitOut(Schema):
     tomorrow: list[BoardShiftOut]
 
 
-@router.get("/periods", response=list[PeriodOut])
+@router.get("/periods", response={200: list[RosterPeriodOut], **errors(422)})
 @paginate(BoundedPagination)
 def list_periods(request: HttpRequest):
     return selectors.period_list(user=_caller(request))
 
 
-@router.get("/periods/{public_id}", response=PeriodOut)
+@router.get("/periods/{public_id}", response={200: RosterPeriodOut, **errors(404, 422)})
 def get_period(request: HttpRequest, public_id: str) -> RosterPeriod:
     return _period(request, public_id)
 
 
-@router.get("/periods/{public_id}/assignments", response=AssignmentsOut)
+@router.get("/periods/{public_id}/assignments", response={200: AssignmentsOut, **errors(404, 422)})
 def period_assignments(request: HttpRequest, public_id: str) -> dict[str, object]:
     """The draft for schedulers when there is one, else the published version (non-schedulers: published only)."""
     period = _period(request, public_id)
@@ -154,7 +155,7 @@ def period_assignments(request: HttpRequest, public_id: str) -> dict[str, object
     }
 
 
-@router.post("/periods/{public_id}/cells", response=AssignmentsOut)
+@router.post("/periods/{public_id}/cells", response={200: AssignmentsOut, **errors(400, 403, 404, 422)})
 def set_cell(request: HttpRequest, public_id: str, payload: CellIn) -> dict[str, object]:
     """Set one cell of the draft, or correct the published roster (a reason required)."""
     user = _caller(request)
@@ -194,14 +195,14 @@ def set_cell(request: HttpRequest, public_id: str, payload: CellIn) -> dict[str,
     return period_assignments(request, public_id)
 
 
-@router.post("/periods/{public_id}/publish", response=PeriodOut)
+@router.post("/periods/{public_id}/publish", response={200: RosterPeriodOut, **errors(400, 403, 404, 422)})
 def publish(request: HttpRequest, public_id: str, payload: PublishIn) -> RosterPeriod:
     period = _period(request, public_id, schedule=True)
     services.period_publish(actor=_caller(request), period=period, note=payload.note)
     return _period(request, public_id)
 
 
-@router.get("/board", response=list[BoardUnitOut])
+@router.get("/board", response={200: list[BoardUnitOut], **errors()})
 def board(request: HttpRequest) -> list[dict[str, object]]:
     """On duty now, today and tomorrow in the units the caller can see (published rosters only)."""
 

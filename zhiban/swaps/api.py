@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.core import clock, dates
+from zhiban.core.api_errors import errors
 from zhiban.org.models import Person
 from zhiban.roster.services import month_bounds
 from zhiban.swaps import checks, selectors, services
@@ -49,7 +50,7 @@ class DutyOut(Schema):
     day_kind: str
 
 
-class StepOut(Schema):
+class SwapStepOut(Schema):
     label: str
     unit: str
     status: str
@@ -72,7 +73,7 @@ class SwapOut(Schema):
     return_of: str | None
     reason: str
     roster_versions: list[str]
-    approvals: list[StepOut]
+    approvals: list[SwapStepOut]
 
 
 def _out(swap: SwapRequest) -> SwapOut:
@@ -94,7 +95,7 @@ def _out(swap: SwapRequest) -> SwapOut:
         reason=swap.reason,
         roster_versions=list(swap.roster_versions),
         approvals=[
-            StepOut(
+            SwapStepOut(
                 label=s.label_zh,
                 unit=s.unit.name,
                 status=s.status,
@@ -122,7 +123,7 @@ class DeclineIn(Schema):
     reason: str = ""
 
 
-class DecideIn(Schema):
+class SwapDecideIn(Schema):
     approve: bool
     comment: str = ""
 
@@ -176,7 +177,7 @@ def _absence_out(a: Absence) -> AbsenceOut:
     )
 
 
-@router.get("/duties", response=list[DutyOut])
+@router.get("/duties", response={200: list[DutyOut], **errors(403)})
 def my_duties(request: HttpRequest) -> list[DutyOut]:
     """My published duties ahead, with the token a swap names them by."""
     return [
@@ -193,13 +194,13 @@ def my_duties(request: HttpRequest) -> list[DutyOut]:
     ]
 
 
-@router.get("/board", response=list[SwapOut])
+@router.get("/board", response={200: list[SwapOut], **errors()})
 def board(request: HttpRequest) -> list[SwapOut]:
     """Open requests I may take (SWAP-04)."""
     return [_out(s) for s in selectors.open_board(user=_caller(request))]
 
 
-@router.get("/debts", response=list[DebtOut])
+@router.get("/debts", response={200: list[DebtOut], **errors()})
 def debts(request: HttpRequest) -> list[DebtOut]:
     return [
         DebtOut(
@@ -215,7 +216,7 @@ def debts(request: HttpRequest) -> list[DebtOut]:
     ]
 
 
-@router.get("/register", response=list[SwapOut])
+@router.get("/register", response={200: list[SwapOut], **errors(422)})
 def register(request: HttpRequest, month: str) -> list[SwapOut]:
     """换班登记表 (SWAP-01) of a month (`2026-12`)."""
     first = dates.parse_month(month, clock.today())
@@ -223,12 +224,12 @@ def register(request: HttpRequest, month: str) -> list[SwapOut]:
     return [_out(s) for s in selectors.register(user=_caller(request), first=first, last=last)]
 
 
-@router.get("/absences", response=list[AbsenceOut])
+@router.get("/absences", response={200: list[AbsenceOut], **errors()})
 def absences(request: HttpRequest) -> list[AbsenceOut]:
     return [_absence_out(a) for a in selectors.absence_list(user=_caller(request))[:500]]
 
 
-@router.post("/absences", response={201: AbsenceOut})
+@router.post("/absences", response={201: AbsenceOut, **errors(400, 403, 422)})
 def absence_record(request: HttpRequest, payload: AbsenceIn) -> Status:
     """Record 旷工 of a person the caller manages."""
     user = _caller(request)
@@ -250,13 +251,13 @@ def absence_record(request: HttpRequest, payload: AbsenceIn) -> Status:
     return Status(201, _absence_out(absence))
 
 
-@router.get("", response=list[SwapOut])
+@router.get("", response={200: list[SwapOut], **errors()})
 def swap_list(request: HttpRequest) -> list[SwapOut]:
     """Swaps I am a party to and those of the people I manage."""
     return [_out(s) for s in selectors.swap_list(user=_caller(request)).order_by("-created_at")[:200]]
 
 
-@router.post("", response={201: SwapOut})
+@router.post("", response={201: SwapOut, **errors(400, 403, 422)})
 def swap_request(request: HttpRequest, payload: SwapIn) -> Status:
     """Ask a colleague (or post an open request) for one of my duties; refusals: 422 with SWAP-0x codes."""
     me = _me(request)
@@ -277,29 +278,29 @@ def swap_request(request: HttpRequest, payload: SwapIn) -> Status:
     return Status(201, _out(swap))
 
 
-@router.get("/{public_id}", response=SwapOut)
+@router.get("/{public_id}", response={200: SwapOut, **errors(404, 422)})
 def swap_detail(request: HttpRequest, public_id: str) -> SwapOut:
     return _out(_swap(request, public_id))
 
 
-@router.post("/{public_id}/accept", response=SwapOut)
+@router.post("/{public_id}/accept", response={200: SwapOut, **errors(400, 403, 404, 422)})
 def accept(request: HttpRequest, public_id: str, payload: AcceptIn) -> SwapOut:
     swap = services.swap_accept(actor=_caller(request), swap=_swap(request, public_id), return_duty=payload.return_duty)
     return _out(swap)
 
 
-@router.post("/{public_id}/decline", response=SwapOut)
+@router.post("/{public_id}/decline", response={200: SwapOut, **errors(400, 403, 404, 422)})
 def decline(request: HttpRequest, public_id: str, payload: DeclineIn) -> SwapOut:
     return _out(services.swap_decline(actor=_caller(request), swap=_swap(request, public_id), reason=payload.reason))
 
 
-@router.post("/{public_id}/withdraw", response=SwapOut)
+@router.post("/{public_id}/withdraw", response={200: SwapOut, **errors(403, 404, 422)})
 def withdraw(request: HttpRequest, public_id: str) -> SwapOut:
     return _out(services.swap_withdraw(actor=_caller(request), swap=_swap(request, public_id)))
 
 
-@router.post("/{public_id}/decide", response=SwapOut)
-def decide(request: HttpRequest, public_id: str, payload: DecideIn) -> SwapOut:
+@router.post("/{public_id}/decide", response={200: SwapOut, **errors(400, 403, 404, 422)})
+def decide(request: HttpRequest, public_id: str, payload: SwapDecideIn) -> SwapOut:
     """A team lead's decision (SWAP-01); the last approval moves both duties."""
     swap = services.swap_decide(
         actor=_caller(request), swap=_swap(request, public_id), approve=payload.approve, comment=payload.comment
@@ -307,7 +308,7 @@ def decide(request: HttpRequest, public_id: str, payload: DecideIn) -> SwapOut:
     return _out(swap)
 
 
-@router.post("/{public_id}/judge", response={201: list[AbsenceOut]})
+@router.post("/{public_id}/judge", response={201: list[AbsenceOut], **errors(400, 403, 404, 422)})
 def judge(request: HttpRequest, public_id: str, payload: JudgeIn) -> Status:
     """SWAP-05: the team lead's judgement on a missed shift — absence for both with their shares."""
     absences = services.swap_responsibility_judge(

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
+from zhiban.core.api_errors import errors
 from zhiban.roster.generation import selectors, services
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.models import RosterPeriod
@@ -55,7 +56,7 @@ def _run(request: HttpRequest, public_id: str) -> GenerationRun:
         raise Http404 from error
 
 
-@router.post("/periods/{public_id}/generation", response={201: RunOut})
+@router.post("/periods/{public_id}/generation", response={201: RunOut, **errors(400, 403, 404, 422)})
 def start(request: HttpRequest, public_id: str, payload: StartIn) -> Status:
     """Queue a generation run for the period's draft (a background job; poll the run for progress)."""
     try:
@@ -66,13 +67,13 @@ def start(request: HttpRequest, public_id: str, payload: StartIn) -> Status:
     return Status(201, run)
 
 
-@router.get("/generation/{public_id}", response=RunOut)
+@router.get("/generation/{public_id}", response={200: RunOut, **errors(404, 422)})
 def status(request: HttpRequest, public_id: str) -> GenerationRun:
     """Progress (best objective, bound, elapsed) while running; the outcome and explanation once finished."""
     return _run(request, public_id)
 
 
-@router.post("/generation/{public_id}/stop", response=RunOut)
+@router.post("/generation/{public_id}/stop", response={200: RunOut, **errors(403, 404, 422)})
 def stop(request: HttpRequest, public_id: str) -> GenerationRun:
     """Ask the run to stop; it writes the best roster found so far."""
     return services.generation_stop(actor=_caller(request), run=_run(request, public_id))

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
+from zhiban.core.api_errors import errors
 from zhiban.org.models import Person, Unit
 from zhiban.roster.rest import selectors, services
 from zhiban.roster.rest.views import parse_month
@@ -83,7 +84,7 @@ class AllowanceOut(Schema):
     total: Decimal
 
 
-@router.get("/rest/balances", response=list[BalanceOut])
+@router.get("/rest/balances", response={200: list[BalanceOut], **errors(422)})
 def balances(request: HttpRequest, month: str | None = None) -> list[BalanceOut]:
     """Per person in scope, the month's credits: credited, taken, expired, open (days)."""
     first = parse_month(month)
@@ -101,7 +102,7 @@ def balances(request: HttpRequest, month: str | None = None) -> list[BalanceOut]
     ]
 
 
-@router.get("/rest/people/{public_id}/credits", response=list[CreditOut])
+@router.get("/rest/people/{public_id}/credits", response={200: list[CreditOut], **errors(404, 422)})
 def credits(request: HttpRequest, public_id: str) -> list[CreditOut]:
     person = _person(request, public_id)
     return [
@@ -120,7 +121,7 @@ def credits(request: HttpRequest, public_id: str) -> list[CreditOut]:
     ]
 
 
-@router.post("/rest/people/{public_id}/taken", response={201: TakingOut})
+@router.post("/rest/people/{public_id}/taken", response={201: TakingOut, **errors(400, 403, 404, 422)})
 def take(request: HttpRequest, public_id: str, payload: TakeIn) -> Status:
     """Record rest taken (department head or secretariat); more than the open balance: 422 citing ROS-07."""
     person = _person(request, public_id)
@@ -140,7 +141,7 @@ def take(request: HttpRequest, public_id: str, payload: TakeIn) -> Status:
     )
 
 
-@router.get("/allowance/{unit_id}", response=AllowanceOut)
+@router.get("/allowance/{unit_id}", response={200: AllowanceOut, **errors(404, 422)})
 def allowance(request: HttpRequest, unit_id: str, month: str | None = None) -> AllowanceOut:
     """The unit's monthly duty allowance (ROS-08): per person, duties by category and the total."""
     try:
