@@ -312,9 +312,12 @@ def draft_fill(
     period: RosterPeriod,
     cells: Sequence[tuple[dt.date, ShiftType, str, Sequence[Person]]],
     source: str = "generator",
+    whole: bool = False,
 ) -> RosterVersion:
     """Write many cells into the draft at once (the generator's output): pinned cells are kept, every
-    other given cell replaces what was there, each checked as a single edit would be. All or nothing."""
+    other given cell replaces what was there, each checked as a single edit would be. All or nothing.
+    `whole`: the cells are the whole period (a generation run): any other cell not pinned is emptied, so a cell
+    whose shift no longer runs on its day (the calendar changed under the draft) does not stay behind."""
     period = locked_period(period)
     _require_schedule(actor, period.unit)
     enforce_change(
@@ -333,6 +336,10 @@ def draft_fill(
             check_cell(period, day, shift_type, post, people)
         _replace_cell(draft, day, shift_type, post, people, pinned=False)
         written.append((index, day, shift_type, post, people))
+    if whole:
+        kept = pinned | {(day, shift_type.pk, post) for _, day, shift_type, post, _ in written}
+        stale = [a.pk for a in draft.assignments.all() if (a.date, a.shift_type_id, a.post) not in kept]
+        Assignment.objects.filter(pk__in=stale).delete()
     for index, day, shift_type, post, people in written:  # once all are in: order does not matter
         with _naming_cell(index, day, shift_type, post):
             check_one_post(draft, day, shift_type, post, people)
@@ -396,6 +403,17 @@ def _people_of(assignments: Sequence[Assignment]) -> list[Person]:
     return list({a.person_id: a.person for a in assignments}.values())
 
 
+def _enforce_shift_days(period: RosterPeriod, assignments: Sequence[Assignment]) -> None:
+    """ROS-01 again at publication, on the calendar as it is now: a cell whose shift does not run on its day's kind
+    (the official arrangement moved a make-up workday or a holiday after the cell was written) is refused."""
+    kinds = rotation.day_kinds(period)
+    facts = [
+        ShiftDay(shift.name, day, kinds[day], tuple(shift.day_kinds))
+        for day, shift in sorted({(a.date, a.shift_type) for a in assignments}, key=lambda c: (c[0], c[1].pk))
+    ]
+    policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="period", facts=facts)
+
+
 @transaction.atomic
 def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") -> RosterVersion:
     """Publish the draft as the next numbered version (late when past the ROS-03 deadline), notify
@@ -408,6 +426,7 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     assignments = list(draft.assignments.select_related("person", "shift_type"))
     if not assignments:
         raise ValidationError({"period": "the draft is empty"})
+    _enforce_shift_days(period, assignments)
     now = clock.now()
     previous = period.published_version
     draft.number = (previous.number if previous else 0) + 1

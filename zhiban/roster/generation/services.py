@@ -115,7 +115,9 @@ def generation_finish(
     while remaining:
         try:
             with transaction.atomic():
-                roster_services.draft_fill(actor=actor, period=run.period, cells=remaining, source=run.public_id)
+                roster_services.draft_fill(
+                    actor=actor, period=run.period, cells=remaining, source=run.public_id, whole=True
+                )
             written = len(remaining)
             break
         except (ValidationError, PermissionDenied) as error:
