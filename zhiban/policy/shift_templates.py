@@ -36,6 +36,7 @@ FIELDS: dict[str, tuple[str, Any]] = {
     "officers": ("int", 1),
     "leader": ("bool", False),
     "driver": ("bool", False),
+    "night": ("bool", False),  # a night shift (夜班), which duty points count extra
 }
 
 

@@ -59,6 +59,8 @@ class ShiftType(models.Model):
     officers = models.PositiveSmallIntegerField(_("duty officers"), default=1)
     needs_leader = models.BooleanField(_("leader on duty"), default=False)
     needs_driver = models.BooleanField(_("standby driver"), default=False)
+    # A night shift (夜班): the pack says so; duty points count it extra (ROS-04).
+    is_night = models.BooleanField(_("night shift"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -29,6 +29,7 @@ class ShiftSpec:
     officers: int = 1
     needs_leader: bool = False
     needs_driver: bool = False
+    is_night: bool = False
 
 
 def shift_specs(templates: Sequence[ShiftTemplate], params: Params) -> list[ShiftSpec]:
@@ -49,6 +50,7 @@ def shift_specs(templates: Sequence[ShiftTemplate], params: Params) -> list[Shif
             officers=int(template.value("officers", live)),
             needs_leader=bool(template.value("leader", live)),
             needs_driver=bool(template.value("driver", live)),
+            is_night=bool(template.value("night", live)),
         )
         for template in templates
     ]

@@ -75,6 +75,7 @@ def roster_setup_from_pack(*, actor: User | None, organisation: Unit) -> list[Sh
         shift.winter_start, shift.winter_end = spec.winter
         shift.day_kinds = list(spec.day_kinds)
         shift.officers, shift.needs_leader, shift.needs_driver = spec.officers, spec.needs_leader, spec.needs_driver
+        shift.is_night = spec.is_night
         shift.sort_order = order
         shift.save()
         result.append(shift)

@@ -79,3 +79,17 @@ def test_a_shift_value_of_the_wrong_type_does_not_validate() -> None:
     assert "shifts[0].days" in problem
     (problem,) = _with_shift(ends="25:00")
     assert "shifts[0].ends" in problem
+
+
+def test_night_shifts_are_what_the_packs_say() -> None:
+    nights = {
+        pack_id: [s.code for s in shift_specs(builtin_packs()[pack_id].shifts, _defaults(pack_id)) if s.is_night]
+        for pack_id in EXPECTED
+    }
+    assert nights == {
+        "bureau": [],
+        "bureau-shifts": ["night"],
+        "maintenance": [],
+        "company-shifts": ["night"],
+        "service-center": ["night"],
+    }

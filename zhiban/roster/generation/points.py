@@ -35,8 +35,8 @@ class PointTable:
 
 
 def is_night(shift: ShiftType) -> bool:
-    """A night shift (夜班): its code or name says so."""
-    return "night" in shift.code or "夜" in shift.name
+    """A night shift (夜班), as the pack's shift type says."""
+    return shift.is_night
 
 
 def point_table(unit: Unit) -> PointTable:
