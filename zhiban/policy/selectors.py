@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import operations
+from zhiban.org import scopes
 from zhiban.org.models import Role, RoleAssignment, Unit
 from zhiban.org.scopes import person_of, unit_scope
 from zhiban.policy.engine import ResolvedPolicy
@@ -21,18 +22,13 @@ from zhiban.policy.models import Policy, PolicyVersion
 from zhiban.policy.packs import get_pack
 
 
-def _ancestor_ids(unit: Unit) -> list[int]:
-    return [int(part) for part in unit.path.split(".") if part]
-
-
 def organisation_of(unit: Unit | None) -> Unit | None:
-    """The nearest unit of kind organisation at or above `unit` (its policy applies to the unit)."""
+    """The organisation whose policy governs `unit`: the top of its tree (`zhiban.org.scopes.organisation_of`, the
+    one definition), when that is an organisation (ORG-01 keeps organisations at the top)."""
     if unit is None:
         return None
-    if unit.kind == Unit.Kind.ORGANISATION:
-        return unit
-    ancestors = Unit.objects.filter(pk__in=_ancestor_ids(unit), kind=Unit.Kind.ORGANISATION)
-    return max(ancestors, key=lambda candidate: candidate.depth, default=None)
+    top = scopes.organisation_of(unit)
+    return top if top.kind == Unit.Kind.ORGANISATION else None
 
 
 def policy_for_unit(unit: Unit | None) -> Policy | None:
