@@ -13,11 +13,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from zhiban.accounts.models import AdminRole
 from zhiban.core import audit, checkpoint_log
 from zhiban.core.models import AuditChainHead, AuditEvent, Job
+from zhiban.core.tests.test_audit_chain import _raw
 from zhiban.core.worker import Worker
 from zhiban.notify.models import OutboxMessage
 from zhiban.org.tests.factories import UserFactory
@@ -49,17 +50,6 @@ def append(django_capture_on_commit_callbacks: Capture) -> Callable[[int], list[
         return events
 
     return write
-
-
-def _raw(sql: str, params: list[Any] | None = None) -> None:
-    """Tamper as an attacker with database access would: disable the trigger first on PostgreSQL."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
-        cursor.execute(sql, params or [])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
 
 
 def _cut_tail(keep: AuditEvent) -> None:

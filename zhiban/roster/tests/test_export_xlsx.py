@@ -32,8 +32,8 @@ def _export(period: RosterPeriod) -> bytes:
     return xlsx.workbook_bytes(printing.month_sheets(period, version))
 
 
-@pytest.fixture
-def night(roster_org: dict[str, Any]) -> ShiftType:
+def night_shift(roster_org: dict[str, Any]) -> ShiftType:
+    """A night shift of two officers across midnight (winter hours differ), beside the pack's own."""
     return ShiftType.objects.create(
         organisation=roster_org["org"],
         code="night",
@@ -44,8 +44,14 @@ def night(roster_org: dict[str, Any]) -> ShiftType:
         winter_end=dt.time(8),
         day_kinds=["workday", "rest_day", "holiday"],
         officers=2,
+        is_night=True,
         sort_order=9,
     )
+
+
+@pytest.fixture
+def night(roster_org: dict[str, Any]) -> ShiftType:
+    return night_shift(roster_org)
 
 
 def _filled(roster_org: dict[str, Any], night: ShiftType | None = None) -> RosterPeriod:

@@ -22,8 +22,9 @@ from zhiban.core.spreadsheet import FORMULA_STARTS
 from zhiban.org.tests.factories import PersonFactory
 from zhiban.roster import selectors, services
 from zhiban.roster.exports import printing, xlsx
-from zhiban.roster.models import Assignment, RosterPeriod, RosterVersion, ShiftType
+from zhiban.roster.models import Assignment, RosterPeriod, RosterVersion
 from zhiban.roster.tests.conftest import DECEMBER, fill_day
+from zhiban.roster.tests.test_export_xlsx import night_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -103,21 +104,6 @@ def empty_period(roster_org: dict[str, Any]) -> RosterPeriod:
 def target(roster_org: dict[str, Any]) -> RosterPeriod:
     """Another period of the same organisation to import an export into."""
     return services.period_open(actor=None, unit=roster_org["dept_a"], start=DECEMBER[0], end=DECEMBER[1])
-
-
-def _night(roster_org: dict[str, Any]) -> ShiftType:
-    return ShiftType.objects.create(
-        organisation=roster_org["org"],
-        code="night",
-        name="夜班",
-        summer_start=dt.time(20),
-        summer_end=dt.time(8),
-        winter_start=dt.time(19),
-        winter_end=dt.time(8),
-        day_kinds=["workday", "rest_day", "holiday"],
-        officers=2,
-        sort_order=9,
-    )
 
 
 # ------------------------------------------------------------------------------------ point 5: no formula
@@ -226,7 +212,7 @@ def test_ros_06_import_refuses_a_file_over_the_size_limit_before_reading_it(
 def test_ros_06_names_with_a_space_or_a_slash_round_trip(
     roster_org: dict[str, Any], empty_period: RosterPeriod, target: RosterPeriod
 ) -> None:
-    night = _night(roster_org)
+    night = night_shift(roster_org)
     anna = PersonFactory.create(name="Anna Schmidt", unit=roster_org["station_a"])
     slash = PersonFactory.create(name="王/李", unit=roster_org["station_a"])
     fill_day(roster_org, empty_period, DEC_3, officer=anna)
@@ -273,7 +259,7 @@ def test_ros_06_a_roster_exported_and_imported_again_is_the_same_roster(
 ) -> None:
     names, cells = drawn
     with transaction.atomic():
-        night = _night(roster_org)
+        night = night_shift(roster_org)
         shifts = {"duty": roster_org["duty"], "night": night}
         people = [PersonFactory.create(name=name, unit=roster_org["station_a"]) for name in names]
         source = services.period_open(actor=None, unit=roster_org["org"], start=DECEMBER[0], end=DECEMBER[1])
