@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import F
 
 from zhiban.org.models import Person
+from zhiban.policy import services as policy
+from zhiban.policy.engine import CitedFinding
+from zhiban.policy.rules import ros_04
 from zhiban.roster.generation.points import is_night, point_table, solver_kinds
 from zhiban.roster.models import Assignment
 
@@ -68,6 +71,7 @@ class Report:
     spread: float
     balance: float
     weights: Mapping[str, float]
+    warnings: tuple[CitedFinding, ...] = ()  # ROS-04 `balanced`: categories spread wider than the pack allows
 
     @property
     def highest(self) -> float:
@@ -125,4 +129,6 @@ def report(*, user: Any, unit: Any, year: int) -> Report:
     counts = {p.public_id: dict.fromkeys(CATEGORIES, 0.0) for p in people}
     counts.update(category_counts((a.person.public_id, kinds[a.date], is_night(a.shift_type)) for a in rows))
     names = {p.public_id: p.name for p in people} | {a.person.public_id: a.person.name for a in rows}
-    return summarise(counts, weights, names=names)
+    spread = ros_04.DutySpread(unit.name, {names.get(key, key): row for key, row in counts.items()})
+    outcome = policy.evaluate(unit=unit, rule_ids=[ros_04.RULE_ID], facts=spread)
+    return replace(summarise(counts, weights, names=names), warnings=outcome.warnings)

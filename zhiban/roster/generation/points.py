@@ -1,24 +1,21 @@
-"""Duty points (值班积分) per day kind and shift: the defaults, or the pack's ROS-04 parameters where it has them."""
+"""Duty points (值班积分) per day kind and shift, as ROS-04 (`zhiban.policy.rules.ros_04`) and the pack's parameters
+say."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.models import Unit
+from zhiban.policy.rules import ros_04
 from zhiban.roster import selectors
 from zhiban.roster.models import ShiftType
 
 # Solver day kinds (the keys of the point table) for the roster's calendar kinds.
 SOLVER_KIND = {"workday": "weekday", "rest_day": "weekend", "holiday": "holiday"}
-DEFAULTS = {"weekday": 1.0, "weekend": 1.5, "holiday": 3.0, "night": 0.5}
-PACK_KEYS = {
-    "weekday": "points_weekday",
-    "weekend": "points_weekend",
-    "holiday": "points_holiday",
-    "night": "points_night",
-}
+DEFAULTS = ros_04.DEFAULT_POINTS
 
 
 @dataclass(frozen=True)
@@ -40,11 +37,13 @@ def is_night(shift: ShiftType) -> bool:
 
 
 def point_table(unit: Unit) -> PointTable:
-    """The pack's ROS-04 point parameters where it declares them, else the defaults."""
-    _, params = selectors.rule_parameters(unit, ["ROS-04"])
-    ros04 = params.get("ROS-04", {})
-    values = {name: float(ros04.get(key, DEFAULTS[name])) for name, key in PACK_KEYS.items()}
-    return PointTable(**values)
+    """The points of the pack's ROS-04 parameters (the defaults where the pack has no ROS-04)."""
+    return PointTable(**ros_04.points(ros_04_params(unit)))
+
+
+def ros_04_params(unit: Unit) -> dict[str, Any]:
+    _, params = selectors.rule_parameters(unit, [ros_04.RULE_ID])
+    return params.get(ros_04.RULE_ID, {})
 
 
 def solver_kinds(start: dt.date, end: dt.date) -> dict[dt.date, str]:

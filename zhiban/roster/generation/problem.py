@@ -11,11 +11,19 @@ from django.db.models import F, Q
 from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
+from zhiban.policy.rules import ros_04
 from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_02 import weekday_blocks
 from zhiban.roster import rotation, selectors, solver
 from zhiban.roster import unavailability as roster_unavailability
-from zhiban.roster.generation.points import SOLVER_KIND, PointTable, is_night, point_table, solver_kinds
+from zhiban.roster.generation.points import (
+    SOLVER_KIND,
+    PointTable,
+    is_night,
+    point_table,
+    ros_04_params,
+    solver_kinds,
+)
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
 
 MEMBER = "unit_member"  # the qualification for the duty officer post: belonging to the period's unit
@@ -117,19 +125,19 @@ def _members(people: list[Person], unit_path: str) -> set[int]:
 
 def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) -> dict[int, float]:
     """Year-to-date points of each person from published rosters before the period (same year)."""
-    year_start = dt.date(period.start.year, 1, 1)
+    window = ros_04.window_start(period.start, ros_04_params(period.unit))  # the fairness period's start
     totals: dict[int, float] = defaultdict(float)
-    if period.start <= year_start:
+    if period.start <= window:
         return totals
     rows = list(
         Assignment.objects.filter(
             person__in=people,
-            date__gte=year_start,
+            date__gte=window,
             date__lt=period.start,
             version__period__published_version=F("version"),
         ).select_related("shift_type")
     )
-    kinds = solver_kinds(year_start, period.start - dt.timedelta(days=1))
+    kinds = solver_kinds(window, period.start - dt.timedelta(days=1))
     for a in rows:
         totals[a.person_id] += table.of(kinds[a.date], is_night(a.shift_type))
     return totals

@@ -244,3 +244,21 @@ def test_ros_04_time_limit_at_its_bounds_and_just_past_them(roster_org: dict[str
     GenerationRun.objects.filter(pk=run.pk).update(status=GenerationRun.Status.DONE)
     low = generation.generation_start(actor=secretary, period=week, time_limit_s=generation.MIN_TIME_LIMIT)
     assert low.time_limit_s == generation.MIN_TIME_LIMIT
+
+
+def test_ros_04_duty_points_are_the_pack_parameters(roster_org: dict[str, Any], week: Any) -> None:
+    from zhiban.policy.models import Policy
+    from zhiban.policy.services import policy_parameter_override
+
+    _run(roster_org, week)
+    services.period_publish(actor=roster_org["secretary"].user, period=week)
+    policy = Policy.objects.get(unit=roster_org["org"])
+    policy_parameter_override(actor=None, policy=policy, rule_id="ROS-04", parameter="points_weekend", value=2.5)
+    following = services.period_open(
+        actor=roster_org["secretary"].user, unit=roster_org["org"], start=dt.date(2026, 12, 8), end=dt.date(2026, 12, 9)
+    )
+    built = build_problem(following)
+    prior = {p.name: p.prior_points for p in built.problem.people}
+    assert prior["leader"] == 5 * 1 + 2 * 2.5  # the same week, weekend days now worth 2.5
+    assert built.problem.fairness is not None
+    assert built.problem.fairness.points["weekend", "duty"] == 2.5

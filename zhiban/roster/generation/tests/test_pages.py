@@ -105,3 +105,19 @@ def test_ros_04_infeasible_explanation_in_plain_words(roster_org: dict[str, Any]
     assert "2026-12-01 duty" in text
     assert "0 qualified people available, 1 needed" in text
     assert "Traceback" not in text
+
+
+def test_ros_04_fairness_page_warns_of_a_kind_of_duty_spread_wider_than_the_pack_allows(
+    roster_org: dict[str, Any], week: Any
+) -> None:
+    from zhiban.roster import services
+
+    run = generation.generation_start(actor=roster_org["secretary"].user, period=week)
+    jobs.execute(run.pk)
+    services.period_publish(actor=roster_org["secretary"].user, period=week)
+    client = verified_client(roster_org["secretary"].user)
+    html = client.get(reverse("roster:fairness", args=[roster_org["org"].public_id]), {"year": "2026"}).content.decode()
+    # Only the leader leads: 5 weekday duties against colleagues' none, more than max_spread (1) apart.
+    assert 'id="fairness-warnings"' in html
+    assert "工作日值班分配不均" in html
+    assert "ROS-04" not in html.split('id="fairness-warnings"')[1].split("</ul>")[0]  # the rule by its words, no code
