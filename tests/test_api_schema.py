@@ -74,7 +74,7 @@ def _centre() -> dict[str, Any]:
     team_a = UnitFactory.create(name="一班", kind="team", parent=dept)
     team_b = UnitFactory.create(name="二班", kind="team", parent=dept)
     policy_adopt(actor=None, organisation=org, pack_id="service-center")
-    operator = JobTypeFactory.create(code="api_operator", name="话务员")
+    operator = JobTypeFactory.create(code="operator", name="话务员")
     c: dict[str, Any] = {"org": org}
     c["secretary"] = _centre_person("c_secretary", org, Role.SECRETARIAT, job_type=operator, grade=3)
     c["lead_a"] = _centre_person("c_lead_a", team_a, Role.TEAM_LEAD, job_type=operator, grade=3)

@@ -108,7 +108,7 @@ def _centre() -> dict[str, Any]:
     team_a = UnitFactory.create(name="一班", kind="team", parent=dept)
     team_b = UnitFactory.create(name="二班", kind="team", parent=dept)
     policy_adopt(actor=None, organisation=org, pack_id="service-center")
-    operator = JobTypeFactory.create(code="sm_operator", name="话务员")
+    operator = JobTypeFactory.create(code="operator", name="话务员")
     w: dict[str, Any] = {"org": org}
     w["secretary"] = _person("c_secretary", org, Role.SECRETARIAT, job_type=operator, grade=3)
     w["director"] = _person("c_director", org, Role.CENTRE_DIRECTOR, job_type=operator, grade=3)

@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from zhiban.policy.engine import RuleCitation
 from zhiban.policy.findings import Finding, Severity
 from zhiban.policy.rules import cal_01
 from zhiban.policy.rules.cal_01 import ArrangementRow, OfficialArrangement
@@ -19,14 +20,23 @@ MAX_BYTES = 256 * 1024
 
 
 class ArrangementInvalid(Exception):
-    """The file cannot be imported; `findings` names every problem by row and column."""
+    """The file cannot be imported; `findings` names every problem by row and column.
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
+    A file that cannot be read at all (its encoding, header or columns) has no `citation`; rows the rule engine
+    refused (CAL-01 `official_arrangement_valid`) carry the citation of the rule that refused them: rule, pack,
+    clause and policy version."""
+
+    def __init__(self, findings: Sequence[Finding], citation: RuleCitation | None = None) -> None:
         super().__init__("\n".join(finding.message_en for finding in findings))
         self.findings = list(findings)
+        self.citation = citation
 
     def messages(self, chinese: bool) -> list[str]:
         return [finding.message_zh if chinese else finding.message_en for finding in self.findings]
+
+    def citation_line(self, chinese: bool) -> str:
+        """The refusing rule's citation line (`CAL-01 … (bureau · P3 二.2 · 策略版本 1)`); "" for an unreadable file."""
+        return self.citation.line("zh" if chinese else "en") if self.citation is not None else ""
 
 
 def _problem(row: int | None, column: str | None, zh: str, en: str) -> Finding:

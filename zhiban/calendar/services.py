@@ -1,6 +1,16 @@
 """Writes on the calendar: seeding from the libraries, importing an official arrangement, correcting a
 day, setting season dates. Each is atomic and records one audit event; only a system administrator
-(or the command line, `actor=None`) may call them."""
+(or the command line, `actor=None`) may call them.
+
+Which policy governs the checks. The state calendar is one for the whole deployment: every organisation's rosters,
+leave and swaps read the same days. So an imported arrangement and a corrected day (CAL-01) must pass every
+organisation's live policy that implements CAL-01, and a refusal cites the first of them by unit path (the checks
+are the same in every pack; the citation names that organisation's pack, clause and policy version). Season dates
+belong to one unit's subtree, so they are checked (CAL-03) under the live policy of that unit's organisation. Where no
+live policy implements the rule (a fresh deployment seeding its calendar from the command line, or an organisation
+whose pack has no seasons) the deployment's baseline applies: the template (version 0) of the first built-in pack that
+implements it. Either way the checks run through the rule engine (`policy.services.enforce_shared`), never with
+`{}` in place of the policy, and the data is never written unchecked."""
 
 from __future__ import annotations
 
@@ -19,9 +29,11 @@ from zhiban.calendar import sources
 from zhiban.calendar.importing import ArrangementInvalid, read_arrangement
 from zhiban.calendar.models import CalendarDay, CalendarYear, SeasonSetting, Source
 from zhiban.core import audit, clock
-from zhiban.core.dates import is_chinese
 from zhiban.org.models import Unit
-from zhiban.policy.findings import Finding
+from zhiban.org.scopes import organisation_of
+from zhiban.policy import services as policy
+from zhiban.policy.engine import CitedFinding
+from zhiban.policy.errors import RuleViolationError
 from zhiban.policy.rules import cal_01, cal_03
 from zhiban.policy.rules.cal_01 import DayKind
 
@@ -41,9 +53,10 @@ def _require_administrator(actor: User | None) -> None:
         raise PermissionDenied("only a system administrator may change the calendar")
 
 
-def _finding_text(finding: Finding) -> str:
-    """A rule's finding as a form error, citing the rule, in the reader's language."""
-    return f"{finding.rule_id}: {finding.message_zh if is_chinese() else finding.message_en}"
+def _field_of(finding: CitedFinding) -> str:
+    """The form field a CAL-01 / CAL-03 finding is about (`name` is the form's `holiday_name`)."""
+    field_name = str(finding.finding.details.get("field") or "kind")
+    return {"name": "holiday_name"}.get(field_name, field_name)
 
 
 def _days_of(year: int) -> list[dt.date]:
@@ -222,9 +235,10 @@ def calendar_year_import(
     written when any row is wrong (ArrangementInvalid names each one)."""
     _require_administrator(actor)
     arrangement = read_arrangement(data, year=year)
-    findings = cal_01.official_arrangement_valid(arrangement, {})
-    if findings:
-        raise ArrangementInvalid(findings)
+    try:
+        policy.enforce_shared(rule_ids=[cal_01.RULE_ID], facts=arrangement)
+    except RuleViolationError as refusal:
+        raise ArrangementInvalid([f.finding for f in refusal.findings], refusal.findings[0].citation) from None
     special = {item.day: item for item in cal_01.arrangement_days(arrangement)}
     now = clock.now()
     CalendarYear.objects.get_or_create(
@@ -306,14 +320,11 @@ def calendar_day_correct(*, actor: User | None, day: dt.date, kind: str, holiday
             "kind": repr(kind),
             "kinds": ", ".join(k.value for k in DayKind),
         }
-    else:
-        holiday_name = cal_01.clean_name(day_kind, holiday_name)
-        status = cal_01.DayStatus(day, day_kind.value, cal_01.is_working_day(day_kind), holiday_name)
-        for finding in cal_01.working_day_follows_kind(status, {}):
-            field_name = {"name": "holiday_name"}.get(finding.details["field"], finding.details["field"])
-            errors.setdefault(field_name, _finding_text(finding))
     if errors:
         raise ValidationError(errors)
+    holiday_name = cal_01.clean_name(day_kind, holiday_name)
+    status = cal_01.DayStatus(day, day_kind.value, cal_01.is_working_day(day_kind), holiday_name)
+    policy.enforce_shared(rule_ids=[cal_01.RULE_ID], facts=status, field_of=_field_of)
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
         raise ValidationError(
@@ -352,12 +363,12 @@ def calendar_day_correct(*, actor: User | None, day: dt.date, kind: str, holiday
 def season_setting_update(*, actor: User | None, unit: Unit, summer_starts: str, winter_starts: str) -> SeasonSetting:
     """Set when summer and winter hours begin for a unit and its subtree (CAL-03)."""
     _require_administrator(actor)
-    findings = cal_03.season_dates_valid(cal_03.SeasonSettingProposal(summer_starts, winter_starts), {})
-    if findings:
-        errors: dict[str, list[str]] = {}
-        for finding in findings:
-            errors.setdefault(finding.details["field"], []).append(_finding_text(finding))
-        raise ValidationError(errors)
+    policy.enforce_shared(
+        rule_ids=[cal_03.RULE_ID],
+        facts=cal_03.SeasonSettingProposal(summer_starts, winter_starts),
+        organisations=[organisation_of(unit)],
+        field_of=_field_of,
+    )
     summer = cal_03.MonthDay.parse(summer_starts)
     winter = cal_03.MonthDay.parse(winter_starts)
     setting = SeasonSetting.objects.select_for_update().filter(unit=unit).first()

@@ -114,6 +114,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     """Import a year's official arrangement (国务院办公厅 notice) as CSV."""
     _require_administrator(request)
     problems: list[str] = []
+    citation = ""
     default_year = clock.today().year + 1
     form = ArrangementImportForm(request.POST or None, request.FILES or None, initial={"year": default_year})
     if request.method == "POST" and form.is_valid():
@@ -127,6 +128,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             )
         except ArrangementInvalid as error:
             problems = error.messages(is_chinese())
+            citation = error.citation_line(is_chinese())
         else:
             messages.success(
                 request,
@@ -135,7 +137,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             )
             return HttpResponseRedirect(reverse("calendar:year", args=[result.year]))
     status = 400 if request.method == "POST" else 200
-    return render(request, "calendar/import.html", {"form": form, "problems": problems}, status=status)
+    context = {"form": form, "problems": problems, "citation": citation}
+    return render(request, "calendar/import.html", context, status=status)
 
 
 @login_required

@@ -634,10 +634,21 @@ def _substitute_facts(absent: Person, substitute: Person, head_approved: bool | 
 def _check_candidate(
     candidates: list[roster_duties.CoverCandidate], substitute: Person, duty: roster_duties.Duty
 ) -> None:
-    if not any(c.person.pk == substitute.pk for c in candidates):
-        raise ValidationError(
-            {"substitute": f"{substitute.name}不能顶替{duty.label}（无资质、当时有值班或请假，或休息不足）"}
-        )
+    """A substitute not among the ranked candidates is refused by the rule that forbids them (ORG-03 an outsider,
+    ROS-01 a post's role, a second duty at the time or too little rest), citing it; else for the reason in words."""
+    if any(c.person.pk == substitute.pk for c in candidates):
+        return
+    refusal = roster_duties.cover_refusal(
+        period=duty.period,
+        day=duty.day,
+        shift_type=duty.shift_type,
+        post=duty.post,
+        person=substitute,
+        replacing=duty.person,
+    )
+    rules.enforce(duty.period.unit, ["ORG-03", "ROS-01"], refusal.facts, field="substitute")
+    why = "；".join(refusal.reasons_zh) or "不在可顶替人员之列"
+    raise ValidationError({"substitute": f"{substitute.name}不能顶替{duty.label}：{why}"})
 
 
 @atomic_retrying

@@ -19,6 +19,7 @@ from typing import Literal
 from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import AdminRole, User
+from zhiban.core import operations
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 
 Action = Literal["view", "manage"]
@@ -87,6 +88,22 @@ def person_of(user: User) -> Person | None:
         return None
 
 
+ROLES_CACHE = "roles"
+
+
+def held_roles(person: Person) -> list[RoleAssignment]:
+    """Every role the person holds, with its unit: read once per operation (`zhiban.core.operations`), since a
+    request asks it for its scope, for who may schedule and for who may decide; `role_assign` and `role_revoke`
+    forget it."""
+    cached = operations.cache(ROLES_CACHE)
+    if cached is not None and person.pk in cached:
+        return list(cached[person.pk])
+    held = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
+    if cached is not None:
+        cached[person.pk] = tuple(held)
+    return held
+
+
 def unit_scope(user: User | None, action: Action) -> UnitScope:
     if user is None or not user.is_authenticated or not user.is_active:
         return UnitScope()
@@ -97,8 +114,7 @@ def unit_scope(user: User | None, action: Action) -> UnitScope:
     person = person_of(user)
     if person is None or not person.is_active:
         return UnitScope()
-    held = RoleAssignment.objects.filter(person=person, role__in=MANAGING_ROLES).select_related("unit")
-    prefixes = {assignment.unit.path for assignment in held}
+    prefixes = {assignment.unit.path for assignment in held_roles(person) if assignment.role in MANAGING_ROLES}
     if action == "view":
         prefixes.add(department_of(person.unit).path)
     return UnitScope(prefixes=tuple(sorted(_minimal(prefixes))))

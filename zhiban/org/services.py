@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from zhiban.accounts.models import AdminRole, User
-from zhiban.core import audit
+from zhiban.core import audit, operations
+from zhiban.org.candidates import duty_candidate
 from zhiban.org.models import JobType, Person, PersonKind, Role, RoleAssignment, Unit
 from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.role_grants import refuse_role_change
-from zhiban.org.scopes import organisation_key, unit_scope
+from zhiban.org.scopes import ROLES_CACHE, organisation_key, organisation_of, unit_scope
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_01 import UnitPlacement
 from zhiban.policy.rules.org_02 import RolePlacement
@@ -40,13 +41,7 @@ def _require_manage(actor: User | None, unit: Unit | None) -> None:
 
 
 def _duty_candidate(person: Person, kind: str, *, duty_unit: Unit) -> DutyCandidate:
-    return DutyCandidate(
-        person_name=person.name,
-        person_kind=kind,
-        capacity="duty_staff",
-        person_organisation=organisation_key(person.unit),
-        duty_organisation=organisation_key(duty_unit),
-    )
+    return duty_candidate(person, organisation=organisation_of(duty_unit), kind=kind)
 
 
 def _check_duty_roles_still_allowed(person: Person) -> None:
@@ -259,6 +254,7 @@ def role_assign(*, actor: User | None, person: Person, role: str, unit: Unit) ->
         rule_ids.append("ORG-03")
     policy.enforce(unit=unit, rule_ids=rule_ids, field="role", facts=facts)
     assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, unit=unit)
+    operations.forget(ROLES_CACHE)
     if created:
         audit.record(
             actor=actor,
@@ -282,6 +278,7 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
         before={"role": assignment.role, "unit": assignment.unit.public_id},
     )
     assignment.delete()
+    operations.forget(ROLES_CACHE)
 
 
 @transaction.atomic

@@ -16,8 +16,9 @@ from typing import Any
 
 from zhiban.policy.catalogue import Text, catalogue
 from zhiban.policy.findings import Finding, Severity
-from zhiban.policy.packs import Pack, Rule
+from zhiban.policy.packs import Pack, Parameter, Rule
 from zhiban.policy.registry import Registry, registry
+from zhiban.policy.shaping import RosterFacts, Shape, merged
 
 VERSION_LABEL = Text("策略版本", "policy version")
 
@@ -43,17 +44,35 @@ class ResolvedPolicy:
         return values
 
     def parameters(self, rule_id: str) -> Mapping[str, Any]:
-        """The rule's parameters as its checks receive them (typed, read-only)."""
+        """The rule's parameters as its checks receive them (typed, read-only), with those it borrows from the rule
+        that holds them (its module's BORROWS) when the pack declares that rule."""
         rule = self._rule(rule_id)
         raw = self.raw_parameters(rule_id)
-        return MappingProxyType({p.name: p.python(raw[p.name]) for p in rule.parameters})
+        values = {p.name: p.python(raw[p.name]) for p in rule.parameters}
+        for name, (holder, parameter) in self._borrowed(rule_id).items():
+            values[name] = parameter.python(self.raw_parameters(holder)[name])
+        return MappingProxyType(values)
+
+    def _borrowed(self, rule_id: str) -> dict[str, tuple[str, Parameter]]:
+        module = registry().get(rule_id)
+        found = {}
+        for name, holder in (module.borrows if module else {}).items():
+            rule = self.pack.rule(holder)
+            parameter = next((p for p in rule.parameters if p.name == name), None) if rule else None
+            if parameter is not None:
+                found[name] = (holder, parameter)
+        return found
 
     def is_overridden(self, rule_id: str, name: str) -> bool:
         return name in self.overrides.get(rule_id, {})
 
     def title(self, rule_id: str) -> Text:
         """The rule's title with its parameters filled in (`换班每人每月不得超过2次`)."""
-        return self._rule(rule_id).title_with(self.raw_parameters(rule_id))
+        lent = {
+            name: parameter.display(self.raw_parameters(holder)[name])
+            for name, (holder, parameter) in self._borrowed(rule_id).items()
+        }
+        return self._rule(rule_id).title_with(self.raw_parameters(rule_id), lent)
 
     def citation(self, rule_id: str) -> RuleCitation:
         rule = self._rule(rule_id)
@@ -242,6 +261,9 @@ def evaluate(
                             citation=citation,
                         )
                     )
+        # Facts some check of the module reads are fine even when this pack does not declare that check (a pack
+        # without seat job types is given the seat holders too); facts no check reads are a programming error.
+        fed = fed or any(spec.accepts(item) for spec in module.checks.values() for item in all_facts)
         if not fed:
             wanted_types = sorted({module.checks[c.name].facts_type.__name__ for c in rule.checks})
             raise TypeError(f"{rule_id}: no facts of type {' or '.join(wanted_types)} were given")
@@ -254,3 +276,17 @@ def evaluate(
         not_declared=tuple(not_declared),
         planned=tuple(planned),
     )
+
+
+def shape(policy: ResolvedPolicy | None, roster: RosterFacts, *, rules: Registry | None = None) -> Shape:
+    """The solver form of every rule the policy implements that has one (its module's `shape`), merged: what the
+    roster must meet for its checks to pass."""
+    if policy is None:
+        return Shape()
+    rules = rules if rules is not None else registry()
+    shapes = []
+    for rule in policy.pack.rules:
+        module = rules.get(rule.id) if rule.implemented else None
+        if module is not None and module.shape is not None:
+            shapes.append(module.shape(roster, policy.parameters(rule.id)))
+    return merged(shapes)

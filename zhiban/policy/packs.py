@@ -37,6 +37,14 @@ class PackError(Exception):
         self.problems = problems
 
 
+def _borrowed_names(rule_id: object) -> set[str]:
+    """Parameters the rule's module reads from another rule (its BORROWS), which its title may show too."""
+    from zhiban.policy.registry import registry  # the registry imports the rule modules; packs are read first
+
+    module = registry().get(rule_id) if isinstance(rule_id, str) else None
+    return set(module.borrows) if module else set()
+
+
 class _Shown(dict[str, str]):
     """Parameter values for title placeholders; an unknown name stays as written."""
 
@@ -123,9 +131,10 @@ class Rule:
     def defaults(self) -> dict[str, Any]:
         return {parameter.name: parameter.default for parameter in self.parameters}
 
-    def title_with(self, values: Mapping[str, Any]) -> Text:
-        """The title with its `{parameter}` placeholders filled from raw values (`换班每人每月不得超过2次`)."""
-        shown = _Shown({p.name: p.display(values.get(p.name, p.default)) for p in self.parameters})
+    def title_with(self, values: Mapping[str, Any], lent: Mapping[str, str] | None = None) -> Text:
+        """The title with its `{parameter}` placeholders filled from raw values (`换班每人每月不得超过2次`); `lent`:
+        the shown values of parameters the rule borrows from another rule."""
+        shown = _Shown({**(lent or {}), **{p.name: p.display(values.get(p.name, p.default)) for p in self.parameters}})
         return Text(self.title.zh.format_map(shown), self.title.en.format_map(shown))
 
 
@@ -272,7 +281,7 @@ class _Reader:
             status = "planned"
         params = self.parameters(where, raw.get("parameters", {}))
         title = self.text(where, raw, "title")
-        self.placeholders(f"{where}.title", title, {p.name for p in params})
+        self.placeholders(f"{where}.title", title, {p.name for p in params} | _borrowed_names(rule_id))
         return Rule(
             id=rule_id,
             title=title,

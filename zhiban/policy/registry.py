@@ -8,7 +8,7 @@ import pkgutil
 import re
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -40,6 +40,10 @@ class RuleModule:
     rule_id: str
     module_name: str
     checks: Mapping[str, CheckSpec]
+    # parameters the rule reads but another rule holds (one parameter, one place): name → the holder's rule ID
+    borrows: Mapping[str, str] = field(default_factory=dict)
+    # the rule's solver form: (roster facts, params) → the constraints it adds to the solver's problem
+    shape: Callable[[Any, Mapping[str, Any]], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,15 @@ def _read_module(module: ModuleType) -> RuleModule:
         if not callable(function):
             raise TypeError(f"CHECKS[{name!r}] is not a function")
         checks[name] = CheckSpec(name=name, function=function, facts_type=_facts_type(name, function))
-    return RuleModule(rule_id=rule_id, module_name=module.__name__, checks=checks)
+    borrows = getattr(module, "BORROWS", {})
+    if not isinstance(borrows, Mapping) or not all(isinstance(v, str) for v in borrows.values()):
+        raise TypeError("BORROWS must map a parameter name to the rule ID that holds it")
+    shape = getattr(module, "shape", None)
+    if shape is not None and not callable(shape):
+        raise TypeError("shape is not a function")
+    return RuleModule(
+        rule_id=rule_id, module_name=module.__name__, checks=checks, borrows=dict(borrows), shape=shape
+    )
 
 
 def discover(package: ModuleType = rules_package) -> Registry:

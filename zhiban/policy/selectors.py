@@ -7,10 +7,10 @@ holds the secretariat role at the organisation itself. Security and audit admini
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from zhiban.accounts.models import AdminRole, User
 from zhiban.core import operations
@@ -19,7 +19,7 @@ from zhiban.org.models import Role, RoleAssignment, Unit
 from zhiban.org.scopes import person_of, unit_scope
 from zhiban.policy.engine import ResolvedPolicy
 from zhiban.policy.models import Policy, PolicyVersion
-from zhiban.policy.packs import get_pack
+from zhiban.policy.packs import builtin_packs, get_pack
 
 
 def organisation_of(unit: Unit | None) -> Unit | None:
@@ -65,20 +65,73 @@ def resolved_for_unit(unit: Unit | None) -> ResolvedPolicy | None:
     policy is read from the database only the first time a unit asks."""
     if unit is None:
         return None
+    organisation_id = int(scopes.organisation_key(unit))  # the top of the tree, from the path: no query
     cached = operations.cache(POLICY_CACHE)
     if cached is None:
-        policy = policy_for_unit(unit)
-        return resolve(policy) if policy is not None else None
-    if ("unit", unit.pk) not in cached:
-        organisation = organisation_of(unit)
-        cached["unit", unit.pk] = organisation.pk if organisation is not None else None
-    organisation_id = cached["unit", unit.pk]
-    if organisation_id is None:
-        return None
+        return _current(organisation_id)
     if ("organisation", organisation_id) not in cached:
-        policy = Policy.objects.filter(unit_id=organisation_id).select_related("unit").first()
-        cached["organisation", organisation_id] = resolve(policy) if policy is not None else None
+        cached["organisation", organisation_id] = _current(organisation_id)
     return cached["organisation", organisation_id]
+
+
+def _current(organisation_id: int) -> ResolvedPolicy | None:
+    """The current version of the organisation's live policy, resolved, in one query (None without one, or when
+    the top of the tree is no organisation)."""
+    version = (
+        PolicyVersion.objects.filter(
+            policy__unit_id=organisation_id,
+            policy__unit__kind=Unit.Kind.ORGANISATION,
+            number=F("policy__current_version"),
+        )
+        .select_related("policy__unit")
+        .first()
+    )
+    if version is None:
+        return None
+    overrides: Mapping[str, Mapping[str, Any]] = version.overrides or {}
+    return ResolvedPolicy(
+        pack=get_pack(version.pack), version=version.number, overrides=overrides, organisation=version.policy.unit.name
+    )
+
+
+def template(pack_id: str) -> ResolvedPolicy:
+    """A pack's template as the engine reads it before anyone adopted it: no overrides, version 0."""
+    return ResolvedPolicy(pack=get_pack(pack_id), version=0)
+
+
+def shared_policies(
+    rule_ids: Iterable[str], organisations: Iterable[Unit] | None = None
+) -> list[tuple[Unit | None, ResolvedPolicy]]:
+    """The policies that govern data every organisation shares (the state calendar), for the given rules.
+
+    The live policies, with their organisation, of `organisations` (every organisation when None) that implement
+    any of `rule_ids`, by unit path — each resolved once per operation. When none does (a fresh deployment, or an
+    organisation whose pack lacks the rule), the deployment's baseline: the template (version 0) of the first
+    built-in pack, by id, that implements one of them — so shared data is never written unchecked.
+    """
+    wanted = list(rule_ids)
+
+    def implements(resolved: ResolvedPolicy) -> bool:
+        return any((rule := resolved.pack.rule(rule_id)) is not None and rule.implemented for rule_id in wanted)
+
+    policies = Policy.objects.select_related("unit").order_by("unit__path")
+    if organisations is not None:
+        policies = policies.filter(unit__in=[unit.pk for unit in organisations])
+    cached = operations.cache(POLICY_CACHE)
+    found: list[tuple[Unit | None, ResolvedPolicy]] = []
+    for policy in policies:
+        if cached is not None and ("organisation", policy.unit_id) in cached:
+            resolved = cached["organisation", policy.unit_id]
+        else:
+            resolved = resolve(policy)
+            if cached is not None:
+                cached["organisation", policy.unit_id] = resolved
+        if resolved is not None and implements(resolved):
+            found.append((policy.unit, resolved))
+    if found:
+        return found
+    baseline = next((t for pack_id in sorted(builtin_packs()) if implements(t := template(pack_id))), None)
+    return [(None, baseline)] if baseline is not None else []
 
 
 def is_system_administrator(user: User | None) -> bool:

@@ -28,6 +28,10 @@ data — when any finding refuses, and returns the outcome otherwise. `facts` ma
 or a list (each check reads the facts of its type). `unit=None` (e.g. a new top-level organisation)
 or an organisation that adopted no pack evaluates nothing: there is no policy to apply yet.
 
+`enforce_shared(*, rule_ids, facts, organisations=None, field=None, field_of=None)` checks data every organisation
+shares (the state calendar): under each live policy implementing the rules, else the deployment's baseline template
+(`selectors.shared_policies`), so such data is never written unchecked and its refusals cite pack, clause and version.
+
 Writes on live policies: `policy_adopt`, `policy_parameter_override`, `policy_parameter_reset` —
 each atomic, each a new immutable PolicyVersion and one audit event; only a system administrator or
 the organisation's secretariat (or `actor=None` for system jobs and the demo loader) may call them.
@@ -35,7 +39,7 @@ the organisation's secretariat (or `actor=None` for system jobs and the demo loa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,11 +52,17 @@ from zhiban.policy import compliance, engine, selectors
 from zhiban.policy.errors import RuleViolationError
 from zhiban.policy.models import Policy, PolicyVersion
 from zhiban.policy.packs import Pack, Parameter, builtin_packs
+from zhiban.policy.shaping import RosterFacts, Shape
 
 
 def evaluate(*, unit: Unit | None, rule_ids: Iterable[str], facts: object) -> engine.Outcome:
     """Run the rules the live policy of `unit`'s organisation declares over the facts; refuse nothing."""
     return engine.evaluate(selectors.resolved_for_unit(unit), rule_ids, facts)
+
+
+def shape(*, unit: Unit | None, roster: RosterFacts) -> Shape:
+    """The solver form of the rules the live policy of `unit`'s organisation implements (see `policy.shaping`)."""
+    return engine.shape(selectors.resolved_for_unit(unit), roster)
 
 
 def enforce(*, unit: Unit | None, rule_ids: Iterable[str], facts: object, field: str | None = None) -> engine.Outcome:
@@ -62,6 +72,29 @@ def enforce(*, unit: Unit | None, rule_ids: Iterable[str], facts: object, field:
         compliance.note_refusal(unit, outcome)
         raise RuleViolationError(outcome, field=field)
     return outcome
+
+
+def enforce_shared(
+    *,
+    rule_ids: Iterable[str],
+    facts: object,
+    organisations: Iterable[Unit] | None = None,
+    field: str | None = None,
+    field_of: Callable[[engine.CitedFinding], str | None] | None = None,
+) -> engine.Outcome:
+    """`enforce` for data every organisation shares (the state calendar), under `selectors.shared_policies`: every
+    live policy (of `organisations`, or of all) that implements the rules, else the deployment's baseline template.
+    The change is refused when any of them refuses; the refusal cites the first that does (by unit path), so one
+    finding is told once, not once per organisation. Returns the first policy's outcome otherwise."""
+    wanted = list(rule_ids)
+    outcomes = []
+    for organisation, resolved in selectors.shared_policies(wanted, organisations):
+        outcome = engine.evaluate(resolved, wanted, facts)
+        if outcome.violations:
+            compliance.note_refusal(organisation, outcome)
+            raise RuleViolationError(outcome, field=field, field_of=field_of)
+        outcomes.append(outcome)
+    return outcomes[0] if outcomes else engine.Outcome(not_declared=tuple(wanted))
 
 
 def _require_edit(actor: User | None, organisation: Unit) -> None:

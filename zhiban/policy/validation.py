@@ -40,6 +40,13 @@ def _registry_problems(pack: Pack, file_label: str, rules: Registry) -> list[str
                 f'"{rule.id}" (expected zhiban/policy/rules/{rule.id.lower().replace("-", "_")}.py)'
             )
             continue
+        for name, holder in module.borrows.items():
+            lender = pack.rule(holder)
+            shown = "{" + name + "}" in rule.title.zh + rule.title.en
+            if shown and (lender is None or all(p.name != name for p in lender.parameters)):
+                problems.append(f"{file_label}: {rule.id}.title shows {holder}.{name}, which the pack does not declare")
+            if any(p.name == name for p in rule.parameters):
+                problems.append(f"{file_label}: {rule.id}.parameters.{name}: held by {holder}; declare it there only")
         for index, check in enumerate(rule.checks):
             if check.name not in module.checks:
                 problems.append(

@@ -17,16 +17,26 @@ from django.db.models import F
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
-from zhiban.org.models import Person, RoleAssignment
+from zhiban.org.candidates import duty_candidate
+from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_03 import DutyCandidate
+from zhiban.policy.rules.ros_01 import PostHolder, RestGap, ShiftPosts
 from zhiban.roster import selectors, unavailability
 from zhiban.roster.generation.points import is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
 
 # source: default — the texts name no minimum rest outside the service centre's 连班 rule (SWAP-03).
-DEFAULT_MIN_REST = dt.timedelta(hours=8)
+
+
+def policy_min_rest(unit: Unit) -> dt.timedelta:
+    """ROS-01 `min_rest` of the unit's pack: the one minimum rest between two duties of a person (none when the pack
+    does not set it)."""
+    _, params = selectors.rule_parameters(unit, ["ROS-01"])
+    return params.get("ROS-01", {}).get("min_rest", dt.timedelta(0))
+
+
 DAY_KIND = {"weekday": "workday", "weekend": "rest_day", "holiday": "holiday"}
 
 
@@ -137,12 +147,14 @@ def cover_candidates(
     post: str,
     replacing: Person | None = None,
     exclude: Iterable[Person] = (),
-    min_rest: dt.timedelta = DEFAULT_MIN_REST,
+    min_rest: dt.timedelta | None = None,
 ) -> list[CoverCandidate]:
     """Who could take this duty, best first: qualified for the post (ROS-01) and allowed on duty (ORG-03),
     not on leave that day, with no duty of their own within `min_rest` of it; same department as the
     person `replacing` (else as the roster's unit) first, then fewest duty points this year, then name.
     The person replaced is never a candidate."""
+    if min_rest is None:
+        min_rest = policy_min_rest(period.unit)
     organisation = organisation_of(period.unit)
     excluded = {p.pk for p in exclude} | ({replacing.pk} if replacing is not None else set())
     people = [p for p in selectors.eligible_people(period.unit, post).select_related("unit") if p.pk not in excluded]
@@ -193,3 +205,59 @@ def cover_candidates(
         ranked.append(CoverCandidate(person, points.get(person.pk, 0.0), same, reasons))
     ranked.sort(key=lambda c: (not c.same_department, c.points, c.person.name, c.person.pk))
     return ranked
+
+
+@dataclass(frozen=True)
+class CoverRefusal:
+    """Why someone may not take a duty: the facts the rules that forbid it read (for `policy.enforce`), and the
+    reasons no rule of the pack covers, in words."""
+
+    facts: list[object] = field(default_factory=list)
+    reasons_zh: list[str] = field(default_factory=list)
+
+
+def cover_refusal(
+    *,
+    period: RosterPeriod,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    person: Person,
+    replacing: Person | None = None,
+    min_rest: dt.timedelta | None = None,
+) -> CoverRefusal:
+    """Why `person` is not among `cover_candidates` for this duty, one fact per rule that forbids it, so a refusal
+    cites its rule: ORG-03 for an outsider (another organisation, a guard, …), ROS-01 `qualification` for a post's
+    role not held, ROS-01 `one_post` for a duty of their own at the same time, ROS-01 `min_rest` for one less than
+    the minimum rest away. What no rule covers is said in words: the person replaced, someone no longer active,
+    someone on leave that day, an officer from outside the roster's unit."""
+    if min_rest is None:
+        min_rest = policy_min_rest(period.unit)
+    organisation = organisation_of(period.unit)
+    refusal = CoverRefusal()
+    if replacing is not None and person.pk == replacing.pk:
+        refusal.reasons_zh.append(f"{person.name}是被顶替的人")
+    if not person.is_active:
+        refusal.reasons_zh.append(f"{person.name}已不在职")
+    refusal.facts.append(duty_candidate(person, organisation=organisation, capacity="substitute"))
+    role = POST_ROLE.get(post) or ""
+    if role:
+        holds = RoleAssignment.objects.filter(
+            person=person, role=role, unit__path__startswith=organisation.path
+        ).exists()
+        refusal.facts.append(PostHolder(person.name, str(Post(post).label), role, holds))
+    elif not person.unit.path.startswith(period.unit.path):  # officers come from the roster's own unit
+        refusal.reasons_zh.append(f"{person.name}不是{period.unit.name}的人员，值班人员由本单位人员顶替")
+    if day in unavailability.unavailable_days([person.pk], day, day).get(person.pk, set()):
+        refusal.reasons_zh.append(f"{person.name}{day:%Y-%m-%d}请假，不能值班")
+    starts, ends = _window(period, day, shift_type)
+    label = f"{day:%Y-%m-%d} {shift_type.name} {Post(post).label}"
+    for duty in duties_of(person, day - dt.timedelta(days=2), day + dt.timedelta(days=2)):
+        if duty.starts_at < ends and starts < duty.ends_at:  # at the same time: a second post of one duty
+            posts = (str(Post(post).label), str(Post(duty.post).label))
+            refusal.facts.append(ShiftPosts(person.name, duty.shift_type.name, duty.day, *posts))
+        elif duty.ends_at <= starts and starts - duty.ends_at < min_rest:
+            refusal.facts.append(RestGap(person.name, duty.label, label, starts - duty.ends_at))
+        elif ends <= duty.starts_at and duty.starts_at - ends < min_rest:
+            refusal.facts.append(RestGap(person.name, label, duty.label, duty.starts_at - ends))
+    return refusal

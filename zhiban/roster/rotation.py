@@ -20,6 +20,7 @@ from zhiban.org.models import Person, Role, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import engine
 from zhiban.policy import services as policy
+from zhiban.policy.rules import ros_02
 from zhiban.policy.rules.ros_02 import (
     RestDayRun,
     Rotation,
@@ -28,8 +29,8 @@ from zhiban.policy.rules.ros_02 import (
     WeekdayBlock,
     WorkingDayDuty,
     ideal_turns,
-    weekday_blocks,
 )
+from zhiban.policy.shaping import ShiftFacts
 from zhiban.roster import selectors, unavailability
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, RosterVersion, ShiftType
 
@@ -71,70 +72,38 @@ def day_kinds(period: RosterPeriod) -> dict[dt.date, str]:
     }
 
 
-def rest_period_turns(period: RosterPeriod, kinds: dict[dt.date, str], shifts: list[ShiftType]) -> list[Turn]:
-    """`maintenance` (P2 第二条): a weekend or holiday duty runs from the last working day's end of work to the
-    next working day's start — one duty, one person: the working day's after-hours cell and each rest day's
-    cell. Only where the pack's ROS-01 `rest_period_one_duty` says so."""
-    _, params = selectors.rule_parameters(period.unit, ["ROS-01"])
-    if not params.get("ROS-01", {}).get("rest_period_one_duty", False):
-        return []
-    evening = next((s for s in shifts if s.applies_to("workday")), None)
-    off = next((s for s in shifts if s.applies_to("rest_day") and s.applies_to("holiday")), None)
-    if evening is None or off is None:
-        return []
-    days = period.days()
-    result = []
-    run: list[dt.date] = []
-    for day in [*days, None]:
-        if day is not None and kinds[day] != "workday":
-            run.append(day)
-            continue
-        if run:
-            eve = run[0] - dt.timedelta(days=1)
-            cells = ([(eve, evening)] if eve in kinds and kinds[eve] == "workday" else []) + [(d, off) for d in run]
-            result.append(Turn(tuple(cells)))
-            run = []
-    return result
+def shift_facts(shifts: list[ShiftType]) -> tuple[ShiftFacts, ...]:
+    """The shift types as the rules' turn logic reads them (code, days, posts; times do not matter to turns)."""
+    return tuple(ShiftFacts(s.code, s.name, 0, 0, tuple(s.day_kinds), tuple(s.posts()), s.is_night) for s in shifts)
 
 
 def turns(period: RosterPeriod, kinds: dict[dt.date, str] | None = None) -> list[Turn]:
-    """The turns of the rotating post in date order (shifts with one duty officer only)."""
+    """The turns of the rotating post in date order (`ros_02.turns`: rest periods, weekday blocks, single cells)."""
     kinds = kinds or day_kinds(period)
-    params = parameters(period)
-    blocked = int(str(params.get("weekday_block_days", 1))) > 1
-    shifts = [s for s in selectors.shift_types_for(period.unit) if s.officers == 1]
-    grouped: dict[tuple[dt.date, int], Turn] = {}
-    for turn in rest_period_turns(period, kinds, shifts):
-        grouped |= {(day, shift.pk): turn for day, shift in turn.cells}
-    if blocked:
-        for block in weekday_blocks(kinds.items()):
-            for shift in shifts:
-                if shift.applies_to("workday"):
-                    turn = Turn(tuple((day, shift) for day in block))
-                    grouped |= {(day, shift.pk): turn for day in block}
-    result: list[Turn] = []
-    for day in period.days():
-        for shift in shifts:
-            if not shift.applies_to(kinds[day]):
-                continue
-            turn = grouped.get((day, shift.pk)) or Turn(((day, shift),))
-            if turn not in result:
-                result.append(turn)
-    return result
+    dates = tuple(period.days())
+    shifts = selectors.shift_types_for(period.unit)
+    by_code = {s.code: s for s in shifts}
+    cells = ros_02.turns(dates, tuple(kinds[d] for d in dates), shift_facts(shifts), ROTATING_POST, parameters(period))
+    return [Turn(tuple((dates[day], by_code[code]) for day, code in turn)) for turn in cells]
 
 
 def order(period: RosterPeriod) -> list[Person]:
     """The rotation: active staff of the period's unit, in the unit's list order (employee number). Leaders on
     duty and drivers take their own posts (带班, 代班) and are not in the officers' rotation."""
     organisation = organisation_of(period.unit)
-    own_posts = RoleAssignment.objects.filter(
-        role__in=[r for r in POST_ROLE.values() if r], unit__path__startswith=organisation.path
-    ).values("person_id")
-    return list(
-        Person.objects.filter(unit__path__startswith=period.unit.path, is_active=True, kind="staff")
-        .exclude(pk__in=own_posts)
-        .order_by("employee_number")
+    people = list(
+        Person.objects.filter(unit__path__startswith=period.unit.path, is_active=True, kind="staff").order_by(
+            "employee_number"
+        )
     )
+    roles: dict[int, set[str]] = {p.pk: set() for p in people}
+    for person_id, role in RoleAssignment.objects.filter(
+        person__in=people, unit__path__startswith=organisation.path
+    ).values_list("person_id", "role"):
+        roles[person_id].add(str(role))
+    post_roles = frozenset(str(r) for r in POST_ROLE.values() if r)
+    params = parameters(period)
+    return [p for p in people if ros_02.takes_part(frozenset(roles[p.pk]), post_roles, params)]
 
 
 def _holders(version: RosterVersion | None) -> dict[tuple[dt.date, int], str]:

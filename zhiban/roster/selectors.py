@@ -21,8 +21,11 @@ from zhiban.calendar.models import CalendarDay
 from zhiban.core import clock
 from zhiban.core.secret_tokens import digest
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
-from zhiban.org.scopes import department_of, organisation_of, person_of, unit_scope
+from zhiban.org.scopes import department_of, held_roles, organisation_key, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
+from zhiban.policy import services as policy
+from zhiban.policy.engine import CitedFinding
+from zhiban.policy.rules import ros_05
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 
 SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
@@ -60,9 +63,8 @@ def can_schedule(user: User | None, unit: Unit) -> bool:
     person = _active_person(user)
     if person is None:
         return False
-    held = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
-    organisation = organisation_of(unit)
-    if any(a.role == Role.SECRETARIAT and a.unit_id == organisation.pk for a in held):
+    held = held_roles(person)
+    if any(a.role == Role.SECRETARIAT and str(a.unit_id) == organisation_key(unit) for a in held):
         return True
     heads = [a for a in held if a.role in SCHEDULING_HEAD_ROLES and unit.path.startswith(a.unit.path)]
     return bool(heads) and compiled_by(unit) == "department"
@@ -169,13 +171,17 @@ def assignments_of(version: RosterVersion | None) -> QuerySet[Assignment]:
 
 
 def shift_types_for(unit: Unit) -> list[ShiftType]:
-    return list(ShiftType.objects.filter(organisation=organisation_of(unit)).order_by("sort_order", "code"))
+    return list(ShiftType.objects.filter(organisation_id=int(organisation_key(unit))).order_by("sort_order", "code"))
 
 
 def eligible_people(unit: Unit, post: str) -> QuerySet[Person]:
-    """People who may be picked for a post of `unit`'s roster: active staff of its organisation."""
-    organisation = organisation_of(unit)
-    people = Person.objects.filter(unit__path__startswith=organisation.path, is_active=True).order_by("name")
+    """People who may be picked for a post of `unit`'s roster: active staff of its organisation (with their units,
+    which the cell checks read)."""
+    people = (
+        Person.objects.filter(unit__path__startswith=organisation_key(unit) + ".", is_active=True)
+        .select_related("unit")
+        .order_by("name")
+    )
     role = POST_ROLE.get(post)
     if role:
         people = people.filter(roles__role=role).distinct()
@@ -240,10 +246,15 @@ class BoardShift:
 
 @dataclass
 class BoardUnit:
+    """A unit's board: its shifts now, today and tomorrow; what ROS-05 found missing from it (`findings`, shown on
+    the board); whether its pack shows phones (ROS-05 `show_phones`)."""
+
     unit: Unit
     now: list[BoardShift] = field(default_factory=list)
     today: list[BoardShift] = field(default_factory=list)
     tomorrow: list[BoardShift] = field(default_factory=list)
+    findings: list[CitedFinding] = field(default_factory=list)
+    show_phones: bool = True
 
 
 def board(*, units: QuerySet[Unit], at: dt.datetime | None = None) -> list[BoardUnit]:
@@ -293,8 +304,89 @@ def board(*, units: QuerySet[Unit], at: dt.datetime | None = None) -> list[Board
             elif shift.date == tomorrow:
                 entry.tomorrow.append(shift)
         result.append(entry)
+    result.extend(_board_checks(result, by_unit, periods, moment, seasons))
     result.sort(key=lambda entry: entry.unit.path)
     return result
+
+
+def _board_checks(
+    entries: list[BoardUnit],
+    by_unit: Mapping[int, Mapping[tuple[dt.date, int], BoardShift]],
+    periods: QuerySet[RosterPeriod],
+    moment: dt.datetime,
+    seasons: dict[int, Any],
+) -> list[BoardUnit]:
+    """ROS-05, through the engine, for each unit whose pack implements it: every post of every shift of today (and of
+    yesterday's still running) is named on the board, whether or not anyone was rostered — a shift of the published
+    roster with nobody on it has no entry of its own, so it is checked against the unit's shift types; where the pack
+    shows phones, everyone named has one. Sets each entry's findings and `show_phones`; returns the entries of units
+    with a published roster today but nobody on the board, when something was found missing there.
+
+    A constant number of queries (plus one per unit for seasons and policy), whatever the assignments."""
+    yesterday, today = moment.date() - dt.timedelta(days=1), moment.date()
+    covering: dict[int, list[RosterPeriod]] = defaultdict(list)
+    for period in periods.select_related("unit"):
+        covering[period.unit_id].append(period)
+    known = {entry.unit.pk: entry for entry in entries}
+    added = {pk: BoardUnit(ps[0].unit) for pk, ps in covering.items() if pk not in known}
+    checked = []
+    for entry in [*entries, *added.values()]:
+        resolved = policy_selectors.resolved_for_unit(entry.unit)
+        rule = resolved.pack.rule(ros_05.RULE_ID) if resolved is not None else None
+        if resolved is None or rule is None or not rule.implemented:
+            continue
+        entry.show_phones = bool(resolved.parameters(ros_05.RULE_ID)["show_phones"])
+        checked.append(entry)
+    if not checked:
+        return []
+    kinds = {  # CAL-01: make-up workdays are workdays, in-lieu rest days rest days
+        fact.day: "workday" if fact.is_working_day else "holiday" if fact.holiday_name else "rest_day"
+        for fact in calendar_selectors.day_facts(yesterday, today)
+    }
+    organisations = {organisation_key(entry.unit) for entry in checked}
+    shift_types: dict[str, list[ShiftType]] = defaultdict(list)
+    for shift_type in ShiftType.objects.filter(organisation_id__in=[int(key) for key in organisations]).order_by(
+        "sort_order", "code"
+    ):
+        shift_types[str(shift_type.organisation_id)].append(shift_type)
+    tz = clock.local_tz()
+    for entry in checked:
+        unit = entry.unit
+        if unit.pk not in seasons:
+            seasons[unit.pk] = calendar_selectors.effective_seasons(unit).dates
+        shown = by_unit.get(unit.pk, {})
+        facts: list[ros_05.BoardShift] = []
+        people: dict[int, Person] = {}
+        for day in (yesterday, today):
+            if not any(p.start <= day <= p.end for p in covering.get(unit.pk, [])):
+                continue
+            rostered = {key[1]: shift for key, shift in shown.items() if key[0] == day}
+            runs = [s for s in shift_types[organisation_key(unit)] if s.applies_to(kinds[day]) or s.pk in rostered]
+            for shift_type in runs:
+                board_shift = rostered.get(shift_type.pk)
+                start, end = shift_type.window(day, seasons[unit.pk], tz)
+                on_now = start <= moment < end
+                if day != today and not on_now:
+                    continue
+                named = {
+                    Post.DUTY_LEADER: board_shift.leaders if board_shift else [],
+                    Post.DUTY_OFFICER: board_shift.officers if board_shift else [],
+                    Post.STANDBY_DRIVER: board_shift.drivers if board_shift else [],
+                }
+                for persons in named.values():
+                    people.update((p.pk, p) for p in persons)
+                posts = tuple(
+                    ros_05.BoardPost(str(Post(post).label), count, tuple(p.name for p in named[Post(post)]))
+                    for post, count in shift_type.posts()
+                )
+                facts.append(ros_05.BoardShift(shift_type.name, day, start, end, posts, on_now))
+        board_facts = ros_05.DutyBoard(
+            unit.name,
+            tuple(facts),
+            tuple(ros_05.BoardPerson(p.name, bool(p.mobile or p.office_phone)) for p in people.values()),
+        )
+        entry.findings = list(policy.evaluate(unit=unit, rule_ids=[ros_05.RULE_ID], facts=board_facts).findings)
+    return [entry for entry in added.values() if entry.findings]
 
 
 def board_units(*, user: User | None) -> QuerySet[Unit]:

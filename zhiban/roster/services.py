@@ -31,7 +31,7 @@ from zhiban.policy.rules import ros_03
 from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_01 import PostCell, PostHolder, ShiftDay, ShiftPosts
 from zhiban.policy.rules.ros_03 import PublishTiming, RosterChange
-from zhiban.roster import rotation, selectors
+from zhiban.roster import rotation, seat_rules, selectors
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.pack_shifts import shift_specs
 from zhiban.roster.rest.services import credits_sync as rest_credits_sync
@@ -219,6 +219,20 @@ def check_one_post(
         policy.enforce(unit=version.period.unit, rule_ids=["ROS-01"], field="person", facts=facts)
 
 
+def check_seats(
+    period: RosterPeriod,
+    version: RosterVersion | None,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+) -> None:
+    """ROS-01 seats by job type and the minimum rest between the people's duties (`seat_rules`)."""
+    facts = seat_rules.cell_facts(version, day, shift_type, post, people)
+    if facts:
+        policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="person", facts=facts)
+
+
 def cell_of(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
     return list(
         Assignment.objects.filter(version=version, date=day, shift_type=shift_type, post=post).select_related("person")
@@ -279,6 +293,7 @@ def assignment_set(
     enforce_change(period, published=draft is None and period.status == RosterPeriod.Status.PUBLISHED)
     check_cell(period, day, shift_type, post, people)
     check_one_post(draft, day, shift_type, post, people)
+    check_seats(period, draft, day, shift_type, post, people)
     if draft is None:
         draft = RosterVersion.objects.create(period=period, number=0)
     before, after = _replace_cell(draft, day, shift_type, post, people, pinned)
@@ -424,10 +439,12 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     draft = selectors.draft_of(period)
     if draft is None:
         raise ValidationError({"period": "there is no draft to publish"})
-    assignments = list(draft.assignments.select_related("person", "shift_type"))
+    assignments = list(draft.assignments.select_related("person__job_type", "shift_type"))
     if not assignments:
         raise ValidationError({"period": "the draft is empty"})
     _enforce_shift_days(period, assignments)
+    seats = seat_rules.roster_facts(period, assignments)  # rest, seats, seniors: the roster as a whole
+    seats_outcome = policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="period", facts=seats)
     now = clock.now()
     previous = period.published_version
     draft.number = (previous.number if previous else 0) + 1
@@ -446,13 +463,14 @@ def period_publish(*, actor: User | None, period: RosterPeriod, note: str = "") 
     draft.note = note.strip()[:500]
     draft.save()
     rotation_outcome = rotation.check(period, draft)  # ROS-02 warnings: published, flagged, on the record
-    compliance.overridden(
-        rotation_outcome,
-        actor=actor,
-        organisation=period.unit,
-        subject=f"{_period_label(period)} v{draft.number}",
-        reason=draft.note or UNEXPLAINED,
-    )
+    for outcome in (seats_outcome, rotation_outcome):  # ROS-01 warnings (a shift without its senior) likewise
+        compliance.overridden(
+            outcome,
+            actor=actor,
+            organisation=period.unit,
+            subject=f"{_period_label(period)} v{draft.number}",
+            reason=draft.note or UNEXPLAINED,
+        )
     period.published_version = draft
     period.status = RosterPeriod.Status.PUBLISHED
     period.save(update_fields=["published_version", "status"])
@@ -558,6 +576,7 @@ def roster_correct(
         raise ValidationError({"post": f"unknown post {post!r}"})
     check_cell(period, day, shift_type, post, people)
     check_one_post(current, day, shift_type, post, people)
+    check_seats(period, current, day, shift_type, post, people)
     old_cell = cell_of(current, day, shift_type, post)
     old_ids = {a.person_id for a in old_cell}
     new_ids = {p.pk for p in people}

@@ -594,7 +594,7 @@ def swap_responsibility_judge(
         raise ValidationError({"which": f"{shift.label}的责任已经记录"})
     facts = swap_05.ResponsibilityJudgement(shift.label, shift.day, tuple(shares))
     outcome = policy.evaluate(unit=swap.period.unit, rule_ids=["SWAP-05"], facts=facts)
-    text = "; ".join(f.detail("zh") for f in outcome.notes) or swap_05.responsibility_judgement(facts, {})[0].message_zh
+    text = "; ".join(f.detail("zh") for f in outcome.notes) or swap_05.judgement_text(facts)[0]
     note = (note.strip() + "\n" + text).strip()[:NOTE_MAX]
     absences = [
         _absence_create(

@@ -166,7 +166,12 @@ def test_administrator_bad_correction_shows_the_rule_and_changes_nothing(seeded:
         {"kind": "makeup_workday", "holiday_name": "元旦", "reason": "x"},
     )
     assert response.status_code == 400
-    assert "CAL-01: 2026-12-30：调休上班日只能是星期六或星期日" in response.content.decode()
+    # No organisation adopted a pack: the deployment's baseline (the first pack's template, version 0) is cited.
+    cited = (
+        "CAL-01 法定节假日与调休上班日以国家安排为准 (bureau · P3 二.2 · 策略版本 0): "
+        "2026-12-30：调休上班日只能是星期六或星期日"
+    )
+    assert cited in response.content.decode()
     assert snapshot() == before
 
 

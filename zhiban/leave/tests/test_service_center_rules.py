@@ -19,7 +19,7 @@ from zhiban.leave import services
 from zhiban.leave.models import LeaveRequest
 from zhiban.notify.models import OutboxMessage
 from zhiban.org.models import Role
-from zhiban.org.tests.factories import PersonFactory, RoleAssignmentFactory, UserFactory
+from zhiban.org.tests.factories import JobTypeFactory, PersonFactory, RoleAssignmentFactory, UserFactory
 from zhiban.policy.errors import RuleViolationError
 from zhiban.policy.models import RuleEvent
 from zhiban.policy.services import policy_adopt
@@ -46,6 +46,10 @@ def centre(org_tree: dict[str, Any]) -> Any:
         tree = dict(org_tree)
         org = tree["org"]
         policy_adopt(actor=None, organisation=org, pack_id="service-center")
+        # ROS-01: a seat is an operator's, and every shift has a senior — staff_a, a senior operator
+        tree["staff_a"].job_type = JobTypeFactory.create(code="operator", name="话务员")
+        tree["staff_a"].grade = 3
+        tree["staff_a"].save(update_fields=["job_type", "grade"])
         tree["secretary"] = _person("secretary", org, Role.SECRETARIAT)
         tree["cs_director"] = _person("cs_director", tree["dept_a"], Role.CS_DIRECTOR)
         tree["centre_director"] = _person("centre_director", org, Role.CENTRE_DIRECTOR)

@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhiban.policy.findings import Finding, Severity
+from zhiban.policy.rules import ros_01
+from zhiban.policy.shaping import RosterFacts, Shape, ShiftFacts
+from zhiban.roster.solver import model as solver
 
 RULE_ID = "ROS-02"
+BORROWS = {"rest_period_one_duty": "ROS-01"}  # a maintenance rest period is one turn
+# `order`: a strict order costs as much as 10 points of spread per cell out of turn (kept unless the roster cannot be
+# made otherwise); a preference 0.2 points, which fairness outweighs.
+TURN_WEIGHT = {"strict": 1000, "preference": 20}
+SECTION = "ROS-02 综合科"  # the reason a person outside the general-affairs section is off on working days
 
 WORKING_KINDS = frozenset({"workday", "makeup_workday"})  # a make-up workday (调休上班) is a working day
 
@@ -195,6 +203,123 @@ def weekday_section_only(facts: WorkingDayDuty, params: Mapping[str, Any]) -> li
             details={"person": facts.person_name, "day": facts.day.isoformat()},
         )
     ]
+
+
+Cell = tuple[int, str]  # (day index, shift code)
+
+
+def turns(
+    dates: tuple[dt.date, ...],
+    kinds: tuple[str, ...],
+    shifts: tuple[ShiftFacts, ...],
+    post: str,
+    params: Mapping[str, Any],
+) -> list[tuple[Cell, ...]]:
+    """The turns of the rotating post in date order, each the cells one person holds: a rest period held as one duty
+    (ROS-01 `rest_period_one_duty`), the working days of a calendar week (`weekday_block_days` > 1), else one shift on
+    one day. Only shifts whose rotating post takes one person have turns."""
+    single = tuple(s for s in shifts if s.headcount(post) == 1)
+    grouped: dict[Cell, tuple[Cell, ...]] = {}
+    for cells in ros_01.rest_periods(kinds, single, params):
+        grouped |= {cell: tuple(cells) for cell in cells}
+    if int(params.get("weekday_block_days", 1)) > 1:
+        index = {d: i for i, d in enumerate(dates)}
+        for week in weekday_blocks(zip(dates, kinds, strict=True)):
+            for shift in single:
+                if shift.runs_on("workday"):
+                    turn = tuple((index[d], shift.code) for d in week)
+                    grouped |= {cell: turn for cell in turn}
+    result: list[tuple[Cell, ...]] = []
+    seen: set[tuple[Cell, ...]] = set()
+    for day, kind in enumerate(kinds):
+        for shift in single:
+            if shift.runs_on(kind):
+                turn = grouped.get((day, shift.code)) or ((day, shift.code),)
+                if turn not in seen:
+                    seen.add(turn)
+                    result.append(turn)
+    return result
+
+
+def takes_part(roles: frozenset[str], post_roles: frozenset[str], params: Mapping[str, Any]) -> bool:
+    """Whether someone with these roles is in the rotation: all staff (`all_staff`, the default), or only those who
+    hold the duty officer role; holders of another post's role (leaders, drivers) take their own posts instead."""
+    if roles & post_roles:
+        return False
+    return bool(params.get("all_staff", True)) or "duty_officer" in roles
+
+
+def _rest_day_windows(
+    roster: RosterFacts, params: Mapping[str, Any], turns_: list[tuple[Cell, ...]]
+) -> list[solver.Window]:
+    """`rest_day_block_days`: nobody holds a single-day rest-day turn of one shift on more days in a row than that."""
+    if "rest_day_block_days" not in params:
+        return []
+    limit = int(params["rest_day_block_days"])
+    single = sorted({turn[0] for turn in turns_ if len(turn) == 1 and roster.kinds[turn[0][0]] != "workday"})
+    windows = []
+    for code in sorted({c for _, c in single}):
+        days = [d for d, c in single if c == code]
+        runs: list[list[int]] = []
+        for d in days:
+            if runs and runs[-1][-1] == d - 1:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        for run in runs:
+            for start in range(len(run) - limit):
+                windows.append(solver.Window(tuple(run[start : start + limit + 1]), code, roster.rotating_post, limit))
+    return windows
+
+
+def _wishes(roster: RosterFacts, params: Mapping[str, Any], turns_: list[tuple[Cell, ...]]) -> list[solver.Wish]:
+    """Each turn wished on whoever's turn it is (`order`), from where the last period left off, the away skipped."""
+    if "order" not in params:
+        return []
+    weight = TURN_WEIGHT.get(str(params["order"]), TURN_WEIGHT["preference"])
+    away = [frozenset(p for p in roster.rotation if any((p, d) in roster.away for d, _ in turn)) for turn in turns_]
+    holders = ideal_turns(roster.rotation, roster.previous_holder, away)
+    return [
+        solver.Wish(holder, day, code, True, weight)
+        for turn, holder in zip(turns_, holders, strict=True)
+        if holder is not None
+        for day, code in turn
+    ]
+
+
+def shape(roster: RosterFacts, params: Mapping[str, Any]) -> Shape:
+    """The rotation as solver constraints: weekday blocks held by one person, rest days at most
+    `rest_day_block_days` in a row, the turns wished in order, working days left to the general-affairs section
+    where the pack says so, and only the rotation's people on the rotating post."""
+    post = roster.rotating_post
+    turns_ = turns(roster.dates, roster.kinds, roster.shifts, post, params)
+    blocks = [
+        solver.Block(tuple(d for d, _ in turn), turn[0][1], post)
+        for turn in turns_
+        if len(turn) > 1 and all(roster.kinds[d] == "workday" for d, _ in turn)
+    ]
+    unavailable = []
+    if params.get("weekday_coverage") == "general_affairs":
+        unavailable += [
+            solver.Unavailability(p.id, day, SECTION)
+            for p in roster.people
+            if not p.in_section
+            for day, kind in enumerate(roster.kinds)
+            if kind == "workday"
+        ]
+    post_roles = frozenset(p.role for p in roster.posts if p.role)
+    unavailable += [
+        solver.Unavailability(p.id, day, "ROS-02")
+        for p in roster.people
+        if not p.roles & post_roles and not takes_part(p.roles, post_roles, params)
+        for day in range(len(roster.dates))
+    ]
+    return Shape(
+        blocks=tuple(blocks),
+        windows=tuple(_rest_day_windows(roster, params, turns_)),
+        wishes=tuple(_wishes(roster, params, turns_)),
+        unavailable=tuple(unavailable),
+    )
 
 
 CHECKS = {

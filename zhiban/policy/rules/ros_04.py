@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhiban.policy.findings import Finding, Severity
+from zhiban.policy.shaping import RosterFacts, Shape
 
 RULE_ID = "ROS-04"
 CATEGORIES = ("weekday", "weekend", "holiday", "night")
+SOLVER_KIND = {"workday": "weekday", "rest_day": "weekend", "holiday": "holiday"}  # day kind → points category
 CATEGORY_ZH = {"weekday": "工作日", "weekend": "周末", "holiday": "节假日", "night": "夜班"}
 # source: default — the points a duty earns when the pack's parameters are absent.
 DEFAULT_POINTS: Mapping[str, float] = {"weekday": 1.0, "weekend": 1.5, "holiday": 3.0, "night": 0.5}
@@ -36,6 +38,23 @@ def window_start(start: dt.date, params: Mapping[str, Any]) -> dt.date:
     if period == "quarter":
         return dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     return dt.date(start.year, 1, 1)
+
+
+def duty_points(kind: str, night: bool, params: Mapping[str, Any]) -> float:
+    """The points of one duty on a day of `kind` (workday / rest_day / holiday), a night shift earning its bonus."""
+    table = points(params)
+    return table[SOLVER_KIND[kind]] + (table["night"] if night else 0.0)
+
+
+def shape(roster: RosterFacts, params: Mapping[str, Any]) -> Shape:
+    """The points generation balances: each duty's points by the solver's day kind and shift."""
+    return Shape(
+        points={
+            (SOLVER_KIND[kind], shift.code): duty_points(kind, shift.night, params)
+            for kind in SOLVER_KIND
+            for shift in roster.shifts
+        }
+    )
 
 
 @dataclass(frozen=True)

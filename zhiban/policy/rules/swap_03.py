@@ -2,7 +2,7 @@
 
 "Consecutive" is about a person's own sequence of shifts: a swap may not touch a shift next to one
 of theirs already in a swap, and a shift already swapped (or returned) is not swapped again. 连班 is
-less than the pack's `min_rest` between the end of one shift and the start of the next, measured on
+less than ROS-01's `min_rest` between the end of one shift and the start of the next, measured on
 the real shift windows (night shifts end the next morning).
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from zhiban.policy.findings import Finding, Severity
 
 RULE_ID = "SWAP-03"
+BORROWS = {"min_rest": "ROS-01"}  # one minimum rest for generation, cell edits, leave covers and swaps
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class RestAfterSwap:
 
 def no_back_to_back(facts: RestAfterSwap, params: Mapping[str, Any]) -> list[Finding]:
     """Refuses when a shift taken over starts or ends less than `min_rest` from another shift of the person."""
-    min_rest: dt.timedelta = params["min_rest"]
+    min_rest: dt.timedelta = params.get("min_rest", dt.timedelta(0))
     findings = []
     seen: set[frozenset[str]] = set()
     for taken in facts.taking:

@@ -43,19 +43,22 @@ class ResponsibilityJudgement:
     shares: tuple[tuple[str, Decimal], ...]
 
 
-def responsibility_judgement(facts: ResponsibilityJudgement, params: Mapping[str, Any]) -> list[Finding]:
-    """Records the absence of both sides with their shares."""
+def judgement_text(facts: ResponsibilityJudgement) -> tuple[str, str]:
+    """What the judgement says (zh, en): the shift missed and each side's share. Not a check: the register's note
+    where no policy evaluates SWAP-05."""
     parts_zh = "，".join(f"{name}承担{_percent(share)}" for name, share in facts.shares)
     parts_en = ", ".join(f"{name} {_percent(share)}" for name, share in facts.shares)
-    return [
-        Finding(
-            RULE_ID,
-            Severity.RECORD,
-            f"换班交代不清造成{facts.shift_label}误班、空班，按旷工处理：{parts_zh}",
-            f"{facts.shift_label} was missed after an unclear swap; absence for both: {parts_en}",
-            {"day": facts.day.isoformat(), "shares": {name: str(share) for name, share in facts.shares}},
-        )
-    ]
+    return (
+        f"换班交代不清造成{facts.shift_label}误班、空班，按旷工处理：{parts_zh}",
+        f"{facts.shift_label} was missed after an unclear swap; absence for both: {parts_en}",
+    )
+
+
+def responsibility_judgement(facts: ResponsibilityJudgement, params: Mapping[str, Any]) -> list[Finding]:
+    """Records the absence of both sides with their shares."""
+    zh, en = judgement_text(facts)
+    shares = {name: str(share) for name, share in facts.shares}
+    return [Finding(RULE_ID, Severity.RECORD, zh, en, {"day": facts.day.isoformat(), "shares": shares})]
 
 
 CHECKS = {"responsibility_judgement": responsibility_judgement}

@@ -1,7 +1,11 @@
-"""The printable roster as Chinese offices lay it out: one month per A4 landscape page (ROS-06).
+"""The printable roster as Chinese offices lay it out: one month per A4 page, landscape unless the pack's ROS-06
+`paper` says portrait (ROS-06).
 
 日期 · 星期 (节假日、调休上班) · 带班领导 · 值班人员 (白班 / 夜班) · 联系电话 · 驾驶员 · 备注, with the
-duty-room phone and fax, the duty requirements, the compiler and the publication date in the footer.
+duty-room phone and fax, the duty requirements, the compiler, the publication date and the published version in the
+footer. Mobiles are listed where ROS-06 `show_mobile` says so. What each sheet must carry is checked through the rule
+engine (ROS-06: the unit and the published version, every duty with its names, holidays marked, the duty-room phone);
+the print page shows what is missing above the sheet.
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ from zhiban.core import clock
 from zhiban.core.dates import weekday_label
 from zhiban.org.models import Person, Unit
 from zhiban.org.scopes import department_of, organisation_of
+from zhiban.policy import services as policy
+from zhiban.policy.engine import CitedFinding
+from zhiban.policy.rules import ros_06
 from zhiban.roster import selectors
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.tables import day_kind_of
 
 COLUMNS = ("日期", "星期", "带班领导", "值班人员", "联系电话", "驾驶员", "备注")
-MAKEUP_MARK = "调休上班"
+MAKEUP_MARK = ros_06.MAKEUP_MARK
+LANDSCAPE = "A4-landscape"
 REQUIREMENTS = (
     "值班人员须按时到岗交接班，坚守岗位，不得擅离职守；值班电话保持畅通。",
     "遇有突发事件和重要情况，立即报告带班领导，按规定及时上报，并做好值班记录。",
@@ -35,6 +43,9 @@ class DayRow:
     date: dt.date
     weekday: str
     mark: str
+    kind: str = ""
+    holiday: str = ""
+    duties: list[ros_06.SheetDuty] = field(default_factory=list)  # every post of every shift worked, with its names
     leaders: list[str] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
     drivers: list[str] = field(default_factory=list)
@@ -58,6 +69,18 @@ class MonthSheet:
     published: dt.date | None
     draft: bool
     requirements: tuple[str, ...] = REQUIREMENTS
+    version: int | None = None  # the published version printed (None: a draft)
+    paper: str = LANDSCAPE  # ROS-06 `paper`
+    findings: list[CitedFinding] = field(default_factory=list)  # what ROS-06 found missing from the sheet
+
+    @property
+    def portrait(self) -> bool:
+        return self.paper == "A4-portrait"
+
+    def facts(self, unit_name: str) -> ros_06.RosterSheet:
+        """The sheet as ROS-06 reads it."""
+        days = tuple(ros_06.SheetDay(r.date, r.kind, r.holiday, r.mark, tuple(r.duties)) for r in self.rows)
+        return ros_06.RosterSheet(self.title, unit_name, self.version, self.published, self.duty_phone, days)
 
 
 def sheet_title(unit: Unit, year: int, month: int) -> str:
@@ -68,12 +91,8 @@ def sheet_title(unit: Unit, year: int, month: int) -> str:
 
 
 def day_mark(kind: str, holiday: str) -> str:
-    """元旦 / 春节 … on holidays and the rest days around them, 调休上班 on make-up workdays."""
-    if kind == "makeup_workday":
-        return MAKEUP_MARK
-    if kind in ("statutory_holiday", "in_lieu_rest") and holiday:
-        return holiday
-    return ""
+    """元旦 / 春节 … on holidays and the rest days around them, 调休上班 on make-up workdays (ROS-06)."""
+    return ros_06.expected_mark(kind, holiday)
 
 
 def _labelled(names: list[str], shift: ShiftType, split: bool) -> str:
@@ -81,8 +100,8 @@ def _labelled(names: list[str], shift: ShiftType, split: bool) -> str:
     return f"{shift.name}：{text}" if split and text else text
 
 
-def _phone_line(person: Person) -> str:
-    numbers = " ".join(n for n in (person.office_phone, person.mobile) if n)
+def _phone_line(person: Person, show_mobile: bool = True) -> str:
+    numbers = " ".join(n for n in (person.office_phone, person.mobile if show_mobile else "") if n)
     return f"{person.name} {numbers}" if numbers else ""
 
 
@@ -106,13 +125,20 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
         by_day[a.date][a.shift_type_id][a.post].append(a.person)
         shifts[a.shift_type_id] = a.shift_type
     rows_by_month: dict[tuple[int, int], list[DayRow]] = defaultdict(list)
+    _, params = selectors.rule_parameters(period.unit, [ros_06.RULE_ID])
+    show_mobile = bool(params.get(ros_06.RULE_ID, {}).get("show_mobile", True))
+    paper = str(params.get(ros_06.RULE_ID, {}).get("paper", LANDSCAPE))
     shift_types = selectors.shift_types_for(period.unit)
     seasons = calendar_selectors.effective_seasons(period.unit).dates
     for day in period.days():
         kind, holiday = marks.get(day, ("", ""))
-        row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday))
+        row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday), kind=kind, holiday=holiday)
         worked = [s for s in shift_types if s.applies_to(day_kind_of(day, marks))]
         worked += [shifts[pk] for pk in by_day.get(day, {}) if shifts[pk] not in worked]
+        for shift in worked:
+            for post, count in shift.posts():
+                names = tuple(p.name for p in by_day.get(day, {}).get(shift.pk, {}).get(post, []))
+                row.duties.append(ros_06.SheetDuty(shift.name, str(Post(post).label), count, names))
         seen: set[int] = set()
         for post, target in (
             (Post.DUTY_LEADER, row.leaders),
@@ -129,16 +155,16 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
         for shift in worked:
             for post_people in by_day.get(day, {}).get(shift.pk, {}).values():
                 for person in post_people:
-                    if person.pk not in seen and _phone_line(person):
+                    if person.pk not in seen and _phone_line(person, show_mobile):
                         seen.add(person.pk)
-                        row.phones.append(_phone_line(person))
+                        row.phones.append(_phone_line(person, show_mobile))
             if len(worked) > 1:
                 start, end = shift.window(day, seasons, clock.local_tz())  # summer or winter times (CAL-03)
                 row.notes.append(f"{shift.name} {start:%H:%M}–{end:%H:%M}")
         rows_by_month[(day.year, day.month)].append(row)
     published = version.published_at.astimezone(clock.local_tz()).date() if version and version.published_at else None
     compiler = _compiler(period, version)
-    return [
+    sheets = [
         MonthSheet(
             title=sheet_title(period.unit, year, month),
             year=year,
@@ -149,6 +175,13 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
             compiler=compiler,
             published=published,
             draft=version is None or version.is_draft,
+            version=version.number if version is not None and not version.is_draft else None,
+            paper=paper,
         )
         for (year, month), rows in sorted(rows_by_month.items())
     ]
+    for sheet in sheets:
+        sheet.findings = list(
+            policy.evaluate(unit=period.unit, rule_ids=[ros_06.RULE_ID], facts=sheet.facts(period.unit.name)).findings
+        )
+    return sheets

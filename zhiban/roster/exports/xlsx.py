@@ -82,7 +82,9 @@ def _write_sheet(ws: Worksheet, sheet: MonthSheet) -> None:
     footer = [
         f"值班室电话：{sheet.duty_phone or '—'}　传真：{sheet.fax or '—'}",
         *(f"{n}. {line}" for n, line in enumerate(sheet.requirements, start=1)),
-        f"编制：{sheet.compiler}　" + (f"发布日期：{sheet.published:%Y年%m月%d日}" if sheet.published else "未发布"),
+        f"编制：{sheet.compiler}　"
+        + (f"发布日期：{sheet.published:%Y年%m月%d日}" if sheet.published else "未发布")
+        + (f"（第{sheet.version}版）" if sheet.version else ""),
     ]
     row_number += 1  # one empty row ends the table
     for line in footer:
@@ -91,7 +93,7 @@ def _write_sheet(ws: Worksheet, sheet: MonthSheet) -> None:
         ws.cell(row=row_number, column=1, value=cell_value(line)).alignment = Alignment(
             wrap_text=True, vertical="center"
         )
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = "portrait" if sheet.portrait else "landscape"  # ROS-06 `paper`
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -407,9 +409,10 @@ def roster_import_xlsx(*, actor: User | None, period: RosterPeriod, data: bytes)
     if actor is not None and not selectors.can_schedule(actor, period.unit):
         raise PermissionDenied(f"you may not compile the roster of {period.unit.name}")
     if period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None:
-        raise ValidationError(
-            {"file": "ROS-03: the roster is published; it changes only through a correction (a new version)"}
-        )
+        # ROS-03 change_only_by_request, through the engine (citing pack, clause and version); with no policy that
+        # declares it, a published roster is still not overwritten by a file
+        services.enforce_change(period, published=True, channel="import")
+        raise ValidationError({"file": "the roster is published; it changes only through a correction (a new version)"})
     sheets = read_workbook(data)
     sheet_errors = [message for ws in sheets for message in _check_sheet(ws)]
     if sheet_errors:

@@ -8,25 +8,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
+from zhiban.calendar import selectors as calendar_selectors
+from zhiban.core import clock
 from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_04
 from zhiban.policy.rules.org_03 import DutyCandidate
-from zhiban.policy.rules.ros_02 import weekday_blocks
+from zhiban.policy.shaping import MEMBER, PersonFacts, PostFacts, RosterFacts, ShiftFacts
 from zhiban.roster import rotation, selectors, solver
 from zhiban.roster import unavailability as roster_unavailability
-from zhiban.roster.generation.points import (
-    SOLVER_KIND,
-    PointTable,
-    is_night,
-    point_table,
-    ros_04_params,
-    solver_kinds,
-)
+from zhiban.roster.generation.points import PointTable, is_night, point_table, ros_04_params, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
-
-MEMBER = "unit_member"  # the qualification for the duty officer post: belonging to the period's unit
 
 
 @dataclass
@@ -52,27 +45,16 @@ class Built:
         ]
 
 
-def shift_minutes(shift: ShiftType) -> tuple[int, int]:
-    """(start, length) in minutes of the summer times; an end at or before the start is on the next day."""
-    start = shift.summer_start.hour * 60 + shift.summer_start.minute
-    end = shift.summer_end.hour * 60 + shift.summer_end.minute
+def shift_minutes(shift: ShiftType, day: dt.date | None = None, seasons: object = None) -> tuple[int, int]:
+    """(start, length) in minutes of the shift's times on `day` (its CAL-03 season; the summer times without a day);
+    an end at or before the start is on the next day."""
+    start_time, end_time = shift.summer_start, shift.summer_end
+    if day is not None and seasons is not None:
+        start_at, end_at = shift.window(day, seasons, clock.local_tz())  # type: ignore[arg-type]
+        start_time, end_time = start_at.time(), end_at.time()
+    start = start_time.hour * 60 + start_time.minute
+    end = end_time.hour * 60 + end_time.minute
     return start, (end - start) % (24 * 60) or 24 * 60
-
-
-def unavailability(period: RosterPeriod, people: list[Person], dates: list[dt.date]) -> list[solver.Unavailability]:
-    """Days people cannot stand duty, from the registered providers (approved leave, …)."""
-    if not dates:
-        return []
-    index = {d: i for i, d in enumerate(dates)}
-    by_pk = {p.pk: p for p in people}
-    away = roster_unavailability.unavailable_days(by_pk, dates[0], dates[-1])
-    return [
-        solver.Unavailability(by_pk[pk].public_id, index[day], "leave")
-        for pk, days in sorted(away.items())
-        if pk in by_pk
-        for day in sorted(days)
-        if day in index
-    ]
 
 
 def _duty_candidates(period: RosterPeriod) -> tuple[list[Person], list[str]]:
@@ -108,19 +90,14 @@ def _duty_candidates(period: RosterPeriod) -> tuple[list[Person], list[str]]:
     return people, excluded
 
 
-def _qualifications(people: list[Person], organisation_path: str) -> dict[int, frozenset[str]]:
+def _roles(people: list[Person], organisation_path: str) -> dict[int, frozenset[str]]:
+    """The roles each person holds in the organisation."""
     held: dict[int, set[str]] = defaultdict(set)
-    roles = [r for r in POST_ROLE.values() if r]
     for person_id, role in RoleAssignment.objects.filter(
-        person__in=people, role__in=roles, unit__path__startswith=organisation_path
+        person__in=people, unit__path__startswith=organisation_path
     ).values_list("person_id", "role"):
         held[person_id].add(str(role))
     return {p.pk: frozenset(held[p.pk]) for p in people}
-
-
-def _members(people: list[Person], unit_path: str) -> set[int]:
-    """People of the period's unit: only they fill the duty officer post (MEMBER qualification)."""
-    return {p.pk for p in people if p.unit.path.startswith(unit_path)}
 
 
 def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) -> dict[int, float]:
@@ -143,76 +120,63 @@ def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) 
     return totals
 
 
-def blocks(
-    period: RosterPeriod, dates: list[dt.date], day_kinds: dict[dt.date, str], shift_types: dict[str, ShiftType]
-) -> tuple[solver.Block, ...]:
-    """ROS-02 weekday blocks, when the pack declares them: the duty officers of each shift worked on working
-    days are the same people on every working day of a calendar week. `day_kinds`: workday / rest_day / holiday."""
-    index = {d: i for i, d in enumerate(dates)}
-    officer = str(Post.DUTY_OFFICER)
-    rest_periods = tuple(
-        solver.Block(
-            tuple(index[d] for d in turn.days), turn.shift_type.code, officer, tuple(s.code for _, s in turn.cells)
+def roster_facts(period: RosterPeriod, people: list[Person], prior: dict[int, float]) -> RosterFacts:
+    """The period as the rules see it (`policy.shaping.RosterFacts`): days and their kinds, shifts, posts, people,
+    the rotation and who is away."""
+    organisation = organisation_of(period.unit)
+    dates = tuple(period.days())
+    kinds = rotation.day_kinds(period)
+    seasons = calendar_selectors.effective_seasons(period.unit).dates
+    shifts = tuple(
+        ShiftFacts(
+            s.code,
+            s.name,
+            *shift_minutes(s, period.start, seasons),
+            tuple(s.day_kinds),
+            tuple(s.posts()),
+            s.is_night,
         )
-        for turn in rotation.rest_period_turns(period, day_kinds, list(shift_types.values()))
-        if len(turn.cells) > 1
+        for s in selectors.shift_types_for(period.unit)
     )
-    _, params = selectors.rule_parameters(period.unit, ["ROS-02"])
-    if int(params.get("ROS-02", {}).get("weekday_block_days", 1)) <= 1:
-        return rest_periods
-    weeks = weekday_blocks((d, day_kinds[d]) for d in dates)
-    return rest_periods + tuple(
-        solver.Block(tuple(index[d] for d in week), code, officer)
-        for week in weeks
-        for code, s in shift_types.items()
-        if s.applies_to("workday") and len(week) > 1
-    )
-
-
-# ROS-02 order: a strict order costs as much as 10 points of spread per day out of turn (kept unless the
-# roster cannot be made otherwise); a preference 0.2 points, which fairness outweighs.
-TURN_WEIGHT = {"strict": 1000, "preference": 20}
-
-
-def rotation_wishes(period: RosterPeriod, dates: list[dt.date], people: list[Person]) -> tuple[solver.Wish, ...]:
-    """Each turn of the rotating post wished on whoever's turn it is (ROS-02), weighted by the pack's order."""
-    params = rotation.parameters(period)
-    if "order" not in params:
-        return ()
-    weight = TURN_WEIGHT.get(str(params["order"]), TURN_WEIGHT["preference"])
-    index = {d: i for i, d in enumerate(dates)}
-    ids = {p.pk: p.public_id for p in people}
-    return tuple(
-        solver.Wish(ids[person.pk], index[day], shift.code, True, weight)
-        for turn, person in rotation.ideal(period)
-        if person.pk in ids
-        for day, shift in turn.cells
-        if day in index
-    )
-
-
-def section_unavailability(
-    period: RosterPeriod, dates: list[dt.date], kinds: dict[dt.date, str], people: list[Person]
-) -> list[solver.Unavailability]:
-    """`bureau-shifts`: on working days only the general-affairs section stands duty (ROS-02, P5 二.1)."""
-    if not rotation.section_covers_workdays(period):
-        return []
+    roles = _roles(people, organisation.path)
     sections = rotation.section_units(period)
-    return [
-        solver.Unavailability(p.public_id, i, "ROS-02 综合科")
+    person_facts = tuple(
+        PersonFacts(
+            p.public_id,
+            p.name,
+            roles[p.pk],
+            member=p.unit.path.startswith(period.unit.path),
+            job_type=p.job_type.code if p.job_type else "",
+            grade=p.grade or 0,
+            in_section=rotation.in_section(p, sections),
+            prior_points=round(prior.get(p.pk, 0.0), 2),
+        )
         for p in people
-        if not rotation.in_section(p, sections)
-        for i, d in enumerate(dates)
-        if kinds[d] == "weekday"
-    ]
+    )
+    order = rotation.order(period)
+    previous = rotation.previous_holder(period)
+    by_name = {p.name: p.public_id for p in order}
+    away = roster_unavailability.unavailable_days([p.pk for p in {*people, *order}], period.start, period.end)
+    ids = {p.pk: p.public_id for p in {*people, *order}}
+    index = {d: i for i, d in enumerate(dates)}
+    return RosterFacts(
+        dates=dates,
+        kinds=tuple(kinds[d] for d in dates),
+        shifts=shifts,
+        posts=tuple(PostFacts(str(post), str(Post(post).label), role or "") for post, role in POST_ROLE.items()),
+        people=person_facts,
+        rotating_post=rotation.ROTATING_POST,
+        rotation=tuple(p.public_id for p in order),
+        previous_holder=by_name.get(previous) if previous else None,
+        away=frozenset((ids[pk], index[day]) for pk, days in away.items() for day in days if day in index),
+    )
 
 
 def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
-    """The period as a solver problem: hard cover of every post of every shift on its days, qualifications
-    from roles, pinned cells of the draft kept, year-to-date points for fairness."""
-    organisation = organisation_of(period.unit)
+    """The period as a solver problem, assembled from the solver form of every rule the pack implements (cover,
+    posts, quotas, blocks, windows, wishes, minimum rest, points — `policy.shaping`) and the facts: who may stand
+    duty (ORG-03), who is away, the draft's pinned cells, year-to-date points."""
     dates = period.days()
-    kinds = solver_kinds(period.start, period.end)
     table = point_table(period.unit)
     people, excluded = _duty_candidates(period)
     draft = selectors.draft_of(period)
@@ -220,47 +184,57 @@ def build_problem(period: RosterPeriod, *, fairness_weight: int = 1) -> Built:
     for a in pinned:  # a pinned person is part of the problem even if they would not be chosen now
         if a.person not in people:
             people.append(a.person)
-    quals = _qualifications(people, organisation.path)
     prior = prior_points(period, people, table)
+    facts = roster_facts(period, people, prior)
+    shape = policy.shape(unit=period.unit, roster=facts)
     shift_types = {s.code: s for s in selectors.shift_types_for(period.unit)}
-    solver_shifts = tuple(
-        solver.ShiftType(code, shift_minutes(s)[1], shift_minutes(s)[0]) for code, s in shift_types.items()
+    solver_shifts = tuple(solver.ShiftType(s.code, s.minutes, s.start) for s in facts.shifts)
+    days = tuple(
+        solver.Day(d.isoformat(), d.weekday(), ros_04.SOLVER_KIND[kind])
+        for d, kind in zip(dates, facts.kinds, strict=True)
     )
-    posts = tuple(solver.Post(str(post), str(Post(post).label), role or MEMBER) for post, role in POST_ROLE.items())
-    members = _members(people, period.unit.path)
-    quals = {pk: held | {MEMBER} if pk in members else held for pk, held in quals.items()}
-    days = tuple(solver.Day(d.isoformat(), d.weekday(), kinds[d]) for d in dates)
-    cover = []
-    reverse_kind = {v: k for k, v in SOLVER_KIND.items()}
-    for i, d in enumerate(dates):
-        for code, s in shift_types.items():
-            if not s.applies_to(reverse_kind[kinds[d]]):
-                continue
-            for post, n in s.posts():
-                cover.append(solver.Cover(i, code, post, n, n, None, None))
-    points = {
-        (kind, code): table.of(kind, is_night(s)) for kind in SOLVER_KIND.values() for code, s in shift_types.items()
-    }
     index = {d: i for i, d in enumerate(dates)}
     pins = tuple(
         solver.Assignment(a.person.public_id, index[a.date], a.shift_type.code, a.post)
         for a in pinned
         if a.date in index
     )
+    post_roles = {post.role for post in facts.posts if post.role}
     solver_people = tuple(
-        solver.Person(p.public_id, p.name, quals[p.pk], prior_points=round(prior.get(p.pk, 0.0), 2)) for p in people
+        solver.Person(
+            p.id,
+            p.name,
+            (p.roles & post_roles) | ({MEMBER} if p.member else set()),
+            job_type=p.job_type,
+            grade=p.grade,
+            prior_points=p.prior_points,
+        )
+        for p in facts.people
     )
+    leave = tuple(
+        solver.Unavailability(person, day, "leave")
+        for person, day in sorted(facts.away)
+        if person in {p.id for p in facts.people}
+    )
+    points = shape.points or {
+        (ros_04.SOLVER_KIND[kind], s.code): table.of(ros_04.SOLVER_KIND[kind], s.night)
+        for kind in ros_04.SOLVER_KIND
+        for s in facts.shifts
+    }
     problem = solver.Problem(
         people=solver_people,
         days=days,
         shifts=solver_shifts,
-        cover=tuple(cover),
-        posts=posts,
-        unavailable=tuple(unavailability(period, people, dates) + section_unavailability(period, dates, kinds, people)),
-        wishes=rotation_wishes(period, dates, people),
+        cover=shape.cover,
+        posts=shape.posts,
+        unavailable=leave + shape.unavailable,
+        wishes=shape.wishes,
         pins=pins,
         fairness=solver.Fairness(points, fairness_weight),
-        blocks=blocks(period, dates, {d: reverse_kind[kinds[d]] for d in dates}, shift_types),
+        blocks=shape.blocks,
+        quotas=shape.quotas,
+        windows=shape.windows,
+        min_rest_minutes=shape.min_rest_minutes,
         name=str(period),
     )
     return Built(problem, period, dates, {p.public_id: p for p in people}, shift_types, table, excluded)

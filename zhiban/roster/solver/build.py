@@ -7,9 +7,11 @@ from zhiban.roster.solver.constraints import (
     cover,
     daily,
     fairness,
+    quotas,
     sequence,
     succession,
     weekends,
+    windows,
     wishes,
     workload,
 )
@@ -17,7 +19,7 @@ from zhiban.roster.solver.context import Context
 from zhiban.roster.solver.index import Index
 from zhiban.roster.solver.model import Problem
 
-FAMILIES = (daily, cover, blocks, workload, sequence, succession, weekends, wishes, fairness)
+FAMILIES = (daily, cover, blocks, quotas, windows, workload, sequence, succession, weekends, wishes, fairness)
 
 
 def build(problem: Problem) -> Context:

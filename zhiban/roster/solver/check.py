@@ -94,6 +94,8 @@ def evaluate(problem: Problem, roster: Iterable[Assignment]) -> Evaluation:
     present = set(roster)
     hard += [f"{pin}: pinned assignment missing" for pin in problem.pins if pin not in present]
     hard += _split_blocks(problem, roster)
+    hard += _short_quotas(problem, index, roster)
+    hard += _overfull_windows(problem, roster)
     for pid in index.people:
         hard += _person_rules(problem, index, pid, [a for a in roster if a.person == pid])
     costs = _cover_costs(problem, roster, hard) + _wish_costs(problem, roster)
@@ -120,6 +122,34 @@ def _split_blocks(problem: Problem, roster: list[Assignment]) -> list[str]:
             who = ", ".join(sorted({p for people in held for p in people}))
             where = f"{first}–{last} {block.shift} {block.post}".rstrip()
             hard.append(f"{where}: block split between {who}")
+    return hard
+
+
+def _short_quotas(problem: Problem, index: Index, roster: list[Assignment]) -> list[str]:
+    """Shifts with fewer people of the quota's grade than it needs (ROS-01 senior per shift)."""
+    hard = []
+    for q in problem.quotas:
+        held = sum(
+            1
+            for a in roster
+            if (a.day, a.shift, a.post) == (q.day, q.shift, q.post) and index.people[a.person].grade >= q.min_grade
+        )
+        if held < q.minimum:
+            where = f"{problem.days[q.day].label} {q.shift} {q.post}".rstrip()
+            hard.append(f"{where}: {held} of grade {q.min_grade} or above, {q.minimum} needed")
+    return hard
+
+
+def _overfull_windows(problem: Problem, roster: list[Assignment]) -> list[str]:
+    """People holding a post of a shift on more days of a window than it allows (ROS-02)."""
+    hard = []
+    for w in problem.windows:
+        days = set(w.days)
+        held = Counter(a.person for a in roster if a.day in days and (a.shift, a.post) == (w.shift, w.post))
+        for person, count in sorted(held.items()):
+            if count > w.maximum:
+                first, last = problem.days[w.days[0]].label, problem.days[w.days[-1]].label
+                hard.append(f"{first}–{last} {w.shift} {w.post}: {person} holds {count} days, at most {w.maximum}")
     return hard
 
 

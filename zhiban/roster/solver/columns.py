@@ -44,7 +44,10 @@ class Columns:
 
 
 def separable(problem: Problem) -> bool:
-    """Whether people interact only through cover, so that per-person pricing is exact (no fairness spread)."""
+    """Whether people interact only through cover, so that per-person pricing is exact (no fairness spread, no
+    quota over several people)."""
+    if problem.quotas and len(problem.people) > 1:
+        return False
     return problem.fairness is None or not problem.fairness.weight or len(problem.people) < 2
 
 
@@ -57,6 +60,7 @@ def _alone(problem: Problem, person: Person, slots: list[Slot]) -> Problem:
         unavailable=tuple(u for u in problem.unavailable if u.person == person.id),
         pins=tuple(a for a in problem.pins if a.person == person.id),
         wishes=tuple(w for w in problem.wishes if w.person == person.id),
+        quotas=(),
         fairness=None,
     )
 

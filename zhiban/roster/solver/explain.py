@@ -6,6 +6,7 @@ from collections import Counter
 
 from zhiban.roster.solver.check import Evaluation
 from zhiban.roster.solver.constraints.blocks import uncoverable
+from zhiban.roster.solver.constraints.quotas import unmeetable
 from zhiban.roster.solver.index import Index, qualified, works_type
 from zhiban.roster.solver.model import Explanation, Problem
 
@@ -36,6 +37,7 @@ def precheck(problem: Problem) -> list[str]:
             message = f"{label} {c.shift} {post.title}: {available} qualified people available, {c.minimum} needed"
             problems.append(message + (f" ({why})" if why else ""))
     problems += uncoverable(problem)
+    problems += unmeetable(problem)
     pinned = Counter((p.day, p.shift, p.post) for p in problem.pins)
     for c in problem.cover:
         if c.maximum is not None and c.over_weight is None and pinned[c.day, c.shift, c.post] > c.maximum:

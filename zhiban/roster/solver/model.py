@@ -147,6 +147,28 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """At least `minimum` of the people on a post of a shift on a day have at least `min_grade` (ROS-01: a senior
+    agent on every shift)."""
+
+    day: int
+    shift: str
+    post: str
+    minimum: int
+    min_grade: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """Each person holds the post of the shift on at most `maximum` of these days (ROS-02: rest days one each)."""
+
+    days: tuple[int, ...]
+    shift: str
+    post: str
+    maximum: int
+
+
+@dataclass(frozen=True)
 class Problem:
     """Everything the solver needs for one period."""
 
@@ -162,6 +184,8 @@ class Problem:
     min_rest_minutes: int | None = None
     fairness: Fairness | None = None
     blocks: tuple[Block, ...] = ()
+    quotas: tuple[Quota, ...] = ()
+    windows: tuple[Window, ...] = ()
     name: str = ""
 
 

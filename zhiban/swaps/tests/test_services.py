@@ -237,6 +237,7 @@ def test_swap_03_a_swapped_shift_cannot_be_swapped_again(roster: Centre) -> None
 
 
 def test_swap_03_back_to_back_at_min_rest_passes_and_a_minute_more_rest_required_refuses(roster: Centre) -> None:
+    """The minimum rest is ROS-01's (one parameter for generation, cell edits, leave covers and swaps)."""
     c = roster
     # junior's late shift on the 8th ends at midnight; wang's early on the 9th starts 8 hours later.
     token = c.token(c["junior"], dec(8), "late")
@@ -244,7 +245,7 @@ def test_swap_03_back_to_back_at_min_rest_passes_and_a_minute_more_rest_required
     services.swap_withdraw(actor=c["junior"].user, swap=swap)
     live = policy.selectors.policy_for_unit(c["org"])
     assert live is not None
-    policy.policy_parameter_override(actor=None, policy=live, rule_id="SWAP-03", parameter="min_rest", value="8h1m")
+    policy.policy_parameter_override(actor=None, policy=live, rule_id="ROS-01", parameter="min_rest", value="8h1m")
     state = _state()
     with pytest.raises(RuleViolationError) as error:
         services.swap_request(actor=c["junior"].user, duty=token, colleague=c["wang"])

@@ -83,7 +83,8 @@ class Command(BaseCommand):
         try:
             result = services.calendar_year_import(actor=None, data=data, year=year, filename=path.name)
         except ArrangementInvalid as error:
-            raise CommandError("nothing imported:\n" + "\n".join(error.messages(is_chinese()))) from None
+            lines = [error.citation_line(is_chinese()), *error.messages(is_chinese())]
+            raise CommandError("nothing imported:\n" + "\n".join(line for line in lines if line)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.year}: imported {result.special_days} special days; {result.days_written} days written"
