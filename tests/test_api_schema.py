@@ -201,7 +201,7 @@ PATH_IDS = {
     "^/api/v1/swaps/[{]": "swap",
     "^/api/v1/roster/periods/": "period",
     "^/api/v1/roster/generation/": "run",
-    "^/api/v1/(people|roster/rest/people)/": "person",
+    "^/api/v1/(people|roster/(compensatory-rest|rest)/people)/": "person",
     "^/api/v1/units/": "unit",
     "^/api/v1/inbox/[{]": "notification",
 }

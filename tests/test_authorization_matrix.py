@@ -5,10 +5,11 @@ penetration test found, and a new operation is judged as soon as it is in the Op
 Organisation A (甲局, `bureau` pack) is built once for the module, with a real object behind every kind of path
 parameter the API takes: units, people, a published December roster and a January draft with a queued generation
 run, leave (pending with its cover, and approved), a substitution, a compensatory-rest request, rest credits and
-rest taken, swaps (open, on the board, accepted, done with its return debt), an absence, approval steps and
-notifications. Nearly all of it is the matter of one person, 甲处长 — "the person concerned" — who heads 甲办公室,
-so that only "nobody decides a matter of their own" stands between them and a decision. Organisation B (乙公司) has
-its own manager (secretariat and department head there) with a published roster, a duty and a pending leave.
+rest taken, swaps (open, on the board, accepted, done with its return debt), an absence in the discipline register,
+approval steps and notifications. Nearly all of it is the matter of one person, 甲处长 — "the person concerned" — who
+heads 甲办公室, so that only "nobody decides a matter of their own" stands between them and a decision. Organisation B
+(乙公司) has its own manager (secretariat and department head there) with a published roster, a duty and a pending
+leave.
 
 Every operation is called with its path filled from A's objects (`PATH_OBJECTS`, the longest matching template) and a
 plausible body naming the person concerned (`BODIES`); operations whose body names a person may also be called on
@@ -57,6 +58,8 @@ from zhiban.approvals.models import ApprovalStep
 from zhiban.calendar.services import calendar_seed
 from zhiban.config.api import api
 from zhiban.core.models import AuditEvent, Job
+from zhiban.discipline import services as discipline_services
+from zhiban.discipline.models import DisciplineRecord
 from zhiban.leave import services as leave_services
 from zhiban.leave.models import LeaveCover, LeaveRequest, RestRequest, Substitution
 from zhiban.notify.delivery import deliver_due
@@ -67,14 +70,14 @@ from zhiban.policy.models import PolicyVersion
 from zhiban.policy.services import policy_adopt
 from zhiban.roster import duties
 from zhiban.roster import services as roster_services
+from zhiban.roster.compensation import services as rest_services
+from zhiban.roster.compensation.models import RestCredit, RestTaking
 from zhiban.roster.generation import services as generation_services
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.models import Assignment, RosterPeriod, RosterVersion, ShiftType
-from zhiban.roster.rest import services as rest_services
-from zhiban.roster.rest.models import RestCredit, RestTaking
 from zhiban.swaps import selectors as swap_selectors
 from zhiban.swaps import services as swap_services
-from zhiban.swaps.models import Absence, SwapDebt, SwapRequest
+from zhiban.swaps.models import SwapDebt, SwapRequest
 
 TZ = ZoneInfo("Asia/Shanghai")
 BUILD = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)  # the world is made on this day, for December
@@ -157,7 +160,8 @@ PATH_OBJECTS = {
     "/api/v1/roster/periods/{public_id}/publish": "january",
     "/api/v1/roster/periods/{public_id}/generation": "january",
     "/api/v1/roster/generation/{public_id}": "run",  # queued
-    "/api/v1/roster/rest/people/{public_id}": "concerned",
+    "/api/v1/roster/compensatory-rest/people/{public_id}": "concerned",
+    "/api/v1/roster/rest/people/{public_id}": "concerned",  # the deprecated path
     "/api/v1/roster/allowance/{unit_id}": "org",
     "/api/v1/leave/requests/{public_id}": "leave_pending",  # hits their duty of the 18th, a cover chosen
     "/api/v1/leave/requests/{public_id}/return": "leave_approved",  # 1–4 December, not yet returned
@@ -193,6 +197,7 @@ BODIES: dict[str, Body] = {
     },
     "POST /api/v1/roster/periods/{public_id}/publish": lambda w: {"note": "一月值班表"},
     "POST /api/v1/roster/periods/{public_id}/generation": lambda w: {"time_limit_s": 5},
+    "POST /api/v1/roster/compensatory-rest/people/{public_id}/taken": lambda w: {"day": "2026-12-11", "days": "0.5"},
     "POST /api/v1/roster/rest/people/{public_id}/taken": lambda w: {"day": "2026-12-11", "days": "0.5"},
     "POST /api/v1/leave/requests": lambda w: {
         "person": w.ids["concerned"],
@@ -223,6 +228,11 @@ BODIES: dict[str, Body] = {
     "POST /api/v1/leave/substitutions/{public_id}/decide": lambda w: DECIDE,
     "POST /api/v1/leave/rest-requests": lambda w: {"person": w.ids["concerned"], "day": "2026-12-11", "days": "0.5"},
     "POST /api/v1/leave/rest-requests/{public_id}/decide": lambda w: DECIDE,
+    "POST /api/v1/discipline/absences": lambda w: {
+        "person": w.ids["concerned"],
+        "day": "2026-11-11",
+        "rule_id": "LEAVE-05",
+    },
     "POST /api/v1/swaps/absences": lambda w: {"person": w.ids["concerned"], "day": "2026-11-11", "rule_id": "LEAVE-05"},
     "POST /api/v1/swaps": lambda w: {"duty": w.ids["duty_27"], "colleague": w.ids["colleague"]},
     "POST /api/v1/swaps/{public_id}/accept": lambda w: {},
@@ -249,6 +259,7 @@ AUTHORIZED = {
     "POST /api/v1/roster/periods/{public_id}/generation": "secretary",
     "GET /api/v1/roster/generation/{public_id}": "secretary",
     "POST /api/v1/roster/generation/{public_id}/stop": "secretary",
+    "POST /api/v1/roster/compensatory-rest/people/{public_id}/taken": "secretary",
     "POST /api/v1/roster/rest/people/{public_id}/taken": "secretary",
     "POST /api/v1/leave/requests": "chief",
     "POST /api/v1/leave/requests/{public_id}/decide": "chief",
@@ -261,6 +272,7 @@ AUTHORIZED = {
     "POST /api/v1/leave/rest-requests": "chief",
     "POST /api/v1/leave/rest-requests/{public_id}/decide": "chief",
     "POST /api/v1/leave/rest-requests/{public_id}/cancel": "concerned",
+    "POST /api/v1/discipline/absences": "chief",
     "POST /api/v1/swaps/absences": "chief",
     "POST /api/v1/swaps": "concerned",
     "POST /api/v1/swaps/{public_id}/accept": "colleague",
@@ -381,10 +393,12 @@ OUTSIDER_MAY = {
 OWN_DECISIONS = {
     "POST /api/v1/people/{public_id}/roles": "a role for oneself (ORG-02; 三员分立)",
     "POST /api/v1/people/import [one's own row, with a role]": "a role for oneself, through an import",
+    "POST /api/v1/roster/compensatory-rest/people/{public_id}/taken": "recording one's own compensatory rest (ROS-07)",
     "POST /api/v1/roster/rest/people/{public_id}/taken": "recording one's own compensatory rest (ROS-07)",
     "POST /api/v1/leave/requests/{public_id}/decide": "approving one's own leave (LEAVE-03)",
     "POST /api/v1/leave/substitutions/{public_id}/decide": "approving one's own substitution (SUB-02)",
     "POST /api/v1/leave/rest-requests/{public_id}/decide": "approving one's own rest (ROS-07)",
+    "POST /api/v1/discipline/absences": "recording an absence against oneself",
     "POST /api/v1/swaps/absences": "recording an absence against oneself",
     "POST /api/v1/swaps/{public_id}/decide": "approving one's own swap (SWAP-01)",
     "POST /api/v1/swaps/{public_id}/judge": "judging the responsibility for one's own swap (SWAP-05)",
@@ -590,7 +604,7 @@ def build_a() -> World:
         actor=mine, duty=_duty_token(december, dec(21), duty, concerned), colleague=colleague
     )
     on_board = swap_services.swap_request(actor=mine, duty=_duty_token(december, dec(29), duty, concerned))
-    swap_services.absence_record(
+    discipline_services.absence_record(
         actor=chief,
         person=concerned,
         day=dt.date(2026, 11, 10),
@@ -639,7 +653,7 @@ def build_a() -> World:
         *RestRequest.objects.all(),
         *SwapRequest.objects.exclude(pk=on_board.pk),
         *SwapDebt.objects.all(),
-        *Absence.objects.all(),
+        *DisciplineRecord.objects.all(),
         *RestCredit.objects.all(),
         *RestTaking.objects.all(),
         *ApprovalStep.objects.all(),
@@ -839,7 +853,7 @@ def state() -> dict[str, Any]:
         "assignments": Assignment.objects.count(),
         "rest taken": RestTaking.objects.count(),
         "credits taken": RestCredit.objects.aggregate(taken=Sum("taken"))["taken"],
-        "absences": Absence.objects.count(),
+        "discipline records": DisciplineRecord.objects.count(),
         "runs": sorted(GenerationRun.objects.values_list("status", "stop_requested")),
         "notifications": Notification.objects.count(),
         "unread": Notification.objects.filter(read_at=None).count(),

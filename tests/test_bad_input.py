@@ -123,7 +123,7 @@ def test_a_month_outside_the_supported_years_is_404_on_pages_and_422_in_the_api(
         ("compliance:monthly_xlsx", [dept]),
         ("roster:allowance_report", [org]),
         ("roster:allowance_xlsx", [org]),
-        ("roster:rest_balances", []),
+        ("roster:compensatory_rest_balances", []),
     ]:
         assert client.get(reverse(name, args=args) + f"?month={month}").status_code == 404, name
     member = Client()
@@ -134,7 +134,7 @@ def test_a_month_outside_the_supported_years_is_404_on_pages_and_422_in_the_api(
     for path in (
         f"/api/v1/compliance/{dept}?month={month}",
         f"/api/v1/roster/allowance/{org}?month={month}",
-        f"/api/v1/roster/rest/balances?month={month}",
+        f"/api/v1/roster/compensatory-rest/balances?month={month}",
     ):
         response = Client().get(path, headers=auth)
         assert response.status_code == 422, path

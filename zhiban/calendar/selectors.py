@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from zhiban.calendar.models import CalendarDay, CalendarYear, SeasonSetting
 from zhiban.org import selectors as org_selectors
 from zhiban.org.models import Unit
+from zhiban.policy import selectors as policy_selectors
 from zhiban.policy.rules import cal_01, cal_02, cal_03
 
 # Rest days at the edges of a range need the working days around them (CAL-02).
@@ -131,7 +132,15 @@ def effective_seasons(unit: Unit, settings: dict[int, SeasonSetting] | None = No
         setting = settings.get(unit_id)
         if setting is not None:
             return EffectiveSeasons(unit=unit, dates=setting.dates, set_at=setting.unit)
-    return EffectiveSeasons(unit=unit, dates=cal_03.DEFAULT_SEASON_DATES, set_at=None)
+    return EffectiveSeasons(unit=unit, dates=pack_season_dates(unit), set_at=None)
+
+
+def pack_season_dates(unit: Unit) -> cal_03.SeasonDates:
+    """The season dates of the unit's pack (CAL-03 `summer_starts` / `winter_starts`), else the default ones."""
+    resolved = policy_selectors.resolved_for_unit(unit)
+    if resolved is None or not resolved.pack.declares(cal_03.RULE_ID):
+        return cal_03.DEFAULT_SEASON_DATES
+    return cal_03.season_dates_from(resolved.parameters(cal_03.RULE_ID))
 
 
 def season_dates_set_for(unit: Unit) -> cal_03.SeasonDates | None:

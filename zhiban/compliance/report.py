@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from zhiban.approvals.models import ApprovalStep
 from zhiban.core import clock
+from zhiban.discipline.models import DisciplineRecord
 from zhiban.leave.models import LeaveKind, LeaveRequest, RequestStatus
 from zhiban.org.models import Unit
 from zhiban.org.scopes import organisation_of
@@ -22,7 +23,7 @@ from zhiban.policy import selectors as policy_selectors
 from zhiban.policy.catalogue import catalogue
 from zhiban.policy.models import RuleEvent
 from zhiban.roster.models import RosterVersion
-from zhiban.swaps.models import Absence, SwapRequest
+from zhiban.swaps.models import SwapRequest
 
 REASONS_SHOWN = 5
 
@@ -147,8 +148,8 @@ def _leave(unit: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, 
 
 def _absences(unit: Unit, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]]:
     shares: dict[str, Decimal] = defaultdict(Decimal)
-    for name, share in Absence.objects.filter(
-        person__unit__path__startswith=unit.path, date__gte=first, date__lte=last
+    for name, share in DisciplineRecord.objects.filter(
+        kind=DisciplineRecord.Kind.ABSENCE, person__unit__path__startswith=unit.path, date__gte=first, date__lte=last
     ).values_list("person__name", "share"):
         shares[name] += share
     return sorted(shares.items(), key=lambda item: (-item[1], item[0]))

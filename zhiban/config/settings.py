@@ -65,8 +65,10 @@ INSTALLED_APPS = [
     "zhiban.roster",
     "zhiban.approvals",
     "zhiban.leave",
+    "zhiban.discipline",
     "zhiban.swaps",
     "zhiban.compliance",
+    "zhiban.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from zhiban.config.api import api
 
 urlpatterns = [
     path("", include("zhiban.core.urls")),
+    path("", include("zhiban.roster.board_urls")),
     path("accounts/", include("zhiban.accounts.urls")),
     path("org/", include("zhiban.org.urls")),
     path("calendar/", include("zhiban.calendar.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("approvals/", include("zhiban.approvals.urls")),
     path("leave/", include("zhiban.leave.urls")),
     path("swaps/", include("zhiban.swaps.urls")),
+    path("discipline/", include("zhiban.discipline.urls")),
     path("compliance/", include("zhiban.compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

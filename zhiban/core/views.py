@@ -1,4 +1,4 @@
-"""Home page per role, module placeholders and the audit trail (the duty board is the roster app's)."""
+"""Home page, module placeholders and the audit trail (the duty board is the roster app's)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,22 +6,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zhiban.accounts.models import AdminRole, User
+from zhiban.core import access
+from zhiban.core.home import home_sections
 from zhiban.core.models import AuditEvent
-from zhiban.core.navigation import MODULES
-from zhiban.org import selectors as org_selectors
+from zhiban.core.navigation import MODULES, visible_modules
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    context = {
-        "admin_role": user.admin_role,
-        "person": org_selectors.person_for_user(user),
-        "roles": org_selectors.roles_for_user(user),
-        "managed_units": org_selectors.unit_list(user=user, action="manage")[:20],
-        "modules": [m for m in MODULES if m.slug not in ("board", "audit")],
-    }
+    """The sections the apps register (who you are, your roles, your units), then a card per module you may open."""
+    context = {"sections": home_sections(request), "modules": visible_modules(request.user)}
     return render(request, "core/home.html", context)
 
 
@@ -33,15 +27,10 @@ def module(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "core/module_placeholder.html", {"module": found})
 
 
-def _can_read_audit(user: User) -> bool:
-    return user.is_superuser or user.admin_role == AdminRole.AUDIT
-
-
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail, readable by the audit administrator only (三员分立)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not _can_read_audit(user):
+    if not access.reads_audit_trail(request.user):
         raise PermissionDenied
     events = AuditEvent.objects.order_by("-sequence")
     if action := request.GET.get("action"):

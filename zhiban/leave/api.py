@@ -188,7 +188,8 @@ def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
         raise Http404 from error
 
 
-def _person(request: HttpRequest, public_id: str | None) -> Person:
+def _person(request: HttpRequest, public_id: str | None, *, leave: bool = False) -> Person:
+    """The caller, or the person named; for leave also a colleague where LEAVE-07 lets someone else file sick leave."""
     user = _caller(request)
     if public_id is None:
         me = selectors.active_person(user)
@@ -196,6 +197,8 @@ def _person(request: HttpRequest, public_id: str | None) -> Person:
             raise Http404
         return me
     try:
+        if leave:
+            return selectors.leave_person_get(user=user, public_id=public_id)
         return selectors.person_get(user=user, public_id=public_id)
     except Person.DoesNotExist as error:
         raise Http404 from error
@@ -214,7 +217,7 @@ def leave_create(request: HttpRequest, payload: LeaveIn) -> Status:
     """File leave; refusals are 422 with the rule codes, warnings need `warning_reason`."""
     leave = services.leave_file(
         actor=_caller(request),
-        person=_person(request, payload.person),
+        person=_person(request, payload.person, leave=True),
         kind=payload.kind,
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,

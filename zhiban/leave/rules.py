@@ -1,7 +1,7 @@
 """How the leave app asks the rule engine: the live parameters of a rule, and the rules that read given facts.
 
-A pack declares different checks for one rule ID (LEAVE-05 warns on filing in `maintenance` and refuses at
-approval in `service-center`), so each stage asks only the rules with a check reading the facts it has.
+A pack declares different checks for one rule ID (LEAVE-05 refuses at filing in `maintenance` and at approval in
+`service-center`), so each stage asks only the rules with a check reading the facts it has.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from zhiban.policy import selectors as policy_selectors
 from zhiban.policy import services as policy
 from zhiban.policy.engine import Outcome, ResolvedPolicy
 from zhiban.policy.registry import registry
+from zhiban.policy.rules import leave_03, leave_07
 
 
 def resolved(unit: Unit) -> ResolvedPolicy | None:
@@ -64,4 +65,11 @@ def enforce(unit: Unit, rule_ids: Iterable[str], facts: Sequence[object], field:
 def is_shift_work(unit: Unit) -> bool:
     """LEAVE-03 `counted_in`: people who work shifts round the clock count leave in their own duty days."""
     current = params(unit, "LEAVE-03")
-    return current is not None and current.get("counted_in") == "duty_days"
+    return current is not None and leave_03.counts_duty_days(current)
+
+
+def others_may_file(unit: Unit) -> bool:
+    """LEAVE-07 (事假必须由本人出面办理，不得由他人代请，病假除外): where the pack of `unit` implements it, a
+    colleague may file a person's sick leave for them; the rule refuses any other kind filed by someone else, citing
+    its clause."""
+    return params(unit, "LEAVE-07") is not None and leave_07.others_may_file()

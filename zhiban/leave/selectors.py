@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.approvals.models import ApprovalStep
+from zhiban.leave import rules
 from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of, person_of, restrict_people, unit_scope
@@ -136,18 +137,50 @@ def may_file_for(user: User | None, person: Person) -> bool:
     return unit_scope(user, "manage").contains(person.unit)
 
 
-def people_filable(*, user: User | None) -> QuerySet[Person]:
-    """Whom the user may file a request for: themself and the people they manage."""
+def may_file_leave_for(user: User | None, person: Person) -> bool:
+    """Whom the user may file leave for: `may_file_for`, and where the person's pack implements LEAVE-07 (病假除外:
+    sick leave may be filed by someone else) any active colleague of the person's organisation. LEAVE-07 then
+    refuses every kind but sick leave filed by someone other than the person, citing its clause."""
+    if may_file_for(user, person):
+        return True
+    me = active_person(user)
+    return (
+        me is not None
+        and person.is_active
+        and organisation_of(me.unit).pk == organisation_of(person.unit).pk
+        and rules.others_may_file(person.unit)
+    )
+
+
+def _filable(user: User | None, colleagues: bool) -> QuerySet[Person]:
     me = active_person(user)
     if me is None:
         return Person.objects.none()
-    managed = restrict_people(Person.objects.filter(is_active=True), user, "manage")
-    return (managed | Person.objects.filter(pk=me.pk)).distinct().select_related("unit").order_by("unit__path", "name")
+    people = restrict_people(Person.objects.filter(is_active=True), user, "manage") | Person.objects.filter(pk=me.pk)
+    if colleagues and rules.others_may_file(me.unit):
+        people |= Person.objects.filter(is_active=True, unit__path__startswith=organisation_of(me.unit).path)
+    return people.distinct().select_related("unit").order_by("unit__path", "name")
+
+
+def people_filable(*, user: User | None) -> QuerySet[Person]:
+    """Whom the user may file a request for: themself and the people they manage."""
+    return _filable(user, colleagues=False)
+
+
+def people_leave_filable(*, user: User | None) -> QuerySet[Person]:
+    """Whom the user may file leave for: `people_filable`, and the colleagues of their organisation where LEAVE-07
+    lets someone else file sick leave (`may_file_leave_for`)."""
+    return _filable(user, colleagues=True)
 
 
 def person_get(*, user: User | None, public_id: str) -> Person:
     """A person the user may file for; Person.DoesNotExist otherwise."""
     return people_filable(user=user).get(public_id=public_id)
+
+
+def leave_person_get(*, user: User | None, public_id: str) -> Person:
+    """A person the user may file leave for (`people_leave_filable`); Person.DoesNotExist otherwise."""
+    return people_leave_filable(user=user).get(public_id=public_id)
 
 
 def may_manage(user: User | None, person: Person) -> bool:

@@ -23,6 +23,7 @@ from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, dates, jobs
 from zhiban.core.transactions import atomic_retrying
+from zhiban.discipline import services as discipline
 from zhiban.leave import lengths, rules, selectors
 from zhiban.leave.models import LeaveCover, LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
@@ -35,11 +36,10 @@ from zhiban.policy.engine import Outcome
 from zhiban.policy.rules import leave_01, leave_03, leave_04, leave_05, leave_06, leave_08, ros_07, sub_01, sub_02
 from zhiban.roster import duties as roster_duties
 from zhiban.roster import duty_changes
+from zhiban.roster.compensation import selectors as rest_selectors
+from zhiban.roster.compensation import services as rest_services
 from zhiban.roster.models import Post, RosterPeriod, ShiftType
-from zhiban.roster.rest import selectors as rest_selectors
-from zhiban.roster.rest import services as rest_services
 from zhiban.swaps import selectors as swap_selectors
-from zhiban.swaps import services as swap_services
 
 REASON_MAX = 500
 MAX_CALENDAR_DAYS = 366
@@ -84,6 +84,11 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = REASON_
 
 def _link(name: str, public_id: str) -> str:
     return reverse(name, args=[public_id])
+
+
+def _others(people: list[Person], actor: User | None) -> list[Person]:
+    """`people` but the actor (who needs no message about what they did themself)."""
+    return [p for p in people if actor is None or p.user_id != actor.pk]
 
 
 def station_of(unit: Unit) -> Unit:
@@ -183,6 +188,21 @@ def overdue_notes(unit: Unit, subject_label: str, steps: list[ApprovalStep], now
     return [note.detail("zh") for note in rules.evaluate(unit, ["LEAVE-03"], facts).notes]
 
 
+def _report_to_secretariat(actor: User, unit: Unit, lines: list[str], outcome: Outcome, link: str) -> None:
+    """SUB-01 in `bureau` (P3 二.2: 由各处自行调整，并提前向秘书处报备): duties moved to substitutes are reported to
+    the secretariat when the change is approved; one approved after the duty began says so (the SUB-01 warning)."""
+    params = rules.params(unit, "SUB-01")
+    if not lines or params is None or not sub_01.reports_to_secretariat(params):
+        return
+    late = [w.detail("zh") for w in outcome.warnings if w.code == "SUB-01.reported_in_advance"]
+    notify(
+        recipients=_others(selectors.role_holders(Role.SECRETARIAT, unit), actor),
+        subject=f"值班调整报备：{'；'.join(lines)}",
+        body="\n".join([*lines, *late]),
+        link=link,
+    )
+
+
 def _findings(outcome: Outcome) -> list[dict[str, Any]]:
     return [{"code": f.code, "message": f.detail("zh")} for f in outcome.findings]
 
@@ -280,7 +300,7 @@ def leave_preview(
     *, actor: User | None, person: Person, kind: str, starts_at: dt.datetime, ends_at: dt.datetime, **options: Any
 ) -> tuple[leave_01.LeaveFacts, Outcome]:
     """What filing would meet, without writing: the facts and every finding (the form's live feedback)."""
-    if not selectors.may_file_for(actor, person):
+    if not selectors.may_file_leave_for(actor, person):
         raise PermissionDenied("you may not file leave for this person")
     facts, _, _ = leave_facts(actor=actor, person=person, kind=kind, starts_at=starts_at, ends_at=ends_at, **options)
     outcome = rules.evaluate(person.unit, FILING_RULES, [facts, station_facts(person, starts_at, ends_at, "filing")])
@@ -312,6 +332,24 @@ def _first_day_back(ends_at: dt.datetime) -> dt.date:
     return lengths.local(ends_at - dt.timedelta(microseconds=1)).date() + dt.timedelta(days=1)
 
 
+def _tell_on_filing(actor: User, leave: LeaveRequest, outcome: Outcome) -> None:
+    """Whoever must hear of a request beyond its approvers: the person, when someone else filed it for them
+    (LEAVE-07 代请); the team lead, of an emergency sick leave (LEAVE-08: 急诊必须在班前电话通知（可委托他人）班长)."""
+    link = _link("leave:detail", leave.public_id)
+    when = f"{leave_01.kind_zh(leave.kind)} {lengths.local(leave.starts_at):%m月%d日}起"
+    filer = selectors.active_person(actor)
+    if filer is not None and filer.pk != leave.person_id:
+        notify(recipients=[leave.person], subject=f"{filer.name}为您提交了请假：{when}", link=link)
+    phoned = next((n for n in outcome.notes if n.code == "LEAVE-08.emergency_phoned"), None)
+    if phoned is not None:
+        notify(
+            recipients=_others(selectors.team_leads_of(leave.person), actor),
+            subject=f"急诊病假：{leave.person.name} {when}",
+            body=phoned.detail("zh"),
+            link=link,
+        )
+
+
 @atomic_retrying
 def leave_file(
     *,
@@ -327,10 +365,10 @@ def leave_file(
     holiday_exception: bool = False,
     warning_reason: str = "",
 ) -> LeaveRequest:
-    """File leave for `person` (themself, or as their manager): checked by the LEAVE rules, then its
-    approval chain (LEAVE-03) starts. Warnings (LEAVE-04 overlap, LEAVE-05 late, LEAVE-09 night) need
-    `warning_reason`."""
-    if not selectors.may_file_for(actor, person):
+    """File leave for `person` (themself, as their manager, or — sick leave where LEAVE-07 allows it — as a colleague):
+    checked by the LEAVE rules, then its approval chain (LEAVE-03) starts. Warnings (LEAVE-04 overlap, LEAVE-09
+    night) need `warning_reason`."""
+    if not selectors.may_file_leave_for(actor, person):
         raise PermissionDenied("you may not file leave for this person")
     reason = _text(reason, "reason")
     warning_reason = _text(warning_reason, "warning_reason", required=False)
@@ -398,6 +436,7 @@ def leave_file(
         parties=[person],
         wait_hours=wait_hours(unit),
     )
+    _tell_on_filing(actor, leave, outcome)
     _schedule_leave_jobs(leave)
     audit.record(
         actor=actor,
@@ -499,6 +538,8 @@ def _apply_leave(actor: User, leave: LeaveRequest, reason: str) -> Outcome:
                 responsibility.get(duty.label) or _responsible(cover.substitute, leave.person, duty.label)
             )[:300]
             cover.save(update_fields=["version", "responsibility"])
+        lines = [covers[_cover_key(d.period.pk, d.day, d.shift_type.pk, d.post)].responsibility for d in duties]
+        _report_to_secretariat(actor, unit, lines, outcome, _link("leave:detail", leave.public_id))
     return outcome
 
 
@@ -746,6 +787,12 @@ def certificate_upload(
     leave.certificate_at = clock.now()
     leave.certificate_from, leave.certificate_to = covers_from, covers_to
     leave.save(update_fields=["certificate", "certificate_at", "certificate_from", "certificate_to"])
+    if rules.params(leave.unit, "LEAVE-08") is not None:  # 假条必须在病假到期后第一天交给班长
+        notify(
+            recipients=_others(selectors.team_leads_of(leave.person), actor),
+            subject=f"病假证明已提交：{leave.person.name} {covers_from:%m月%d日}至{covers_to:%m月%d日}",
+            link=_link("leave:detail", leave.public_id),
+        )
     audit.record(
         actor=actor,
         action="leave.certificate.upload",
@@ -764,7 +811,7 @@ def certificate_upload(
 
 def leave_lapse(*, leave_id: int) -> bool:
     """Worker (LEAVE-05): a late request still waiting when its leave starts is recorded as absence (旷工)
-    in the swaps app's register; its chain closes. Returns whether it acted."""
+    in the discipline register; its chain closes. Returns whether it acted."""
     leave = (
         LeaveRequest.objects.select_for_update(of=("self",))
         .select_related("person", "unit")
@@ -780,7 +827,7 @@ def leave_lapse(*, leave_id: int) -> bool:
     if not records:
         return False
     duty = next(iter(current_duties(leave)), None)
-    swap_services.absence_record(
+    discipline.absence_record(
         actor=None,
         person=leave.person,
         day=lengths.local(leave.starts_at).date(),
@@ -943,6 +990,13 @@ def substitution_decide(
         )
         substitution.status, substitution.version = RequestStatus.APPROVED, version
         substitution.responsibility = (record or _responsible(substitute, person, duty.label))[:300]
+        _report_to_secretariat(
+            actor,
+            person.unit,
+            [substitution.responsibility],
+            outcome,
+            _link("leave:substitution_detail", substitution.public_id),
+        )
     elif decision.outcome == "rejected":
         substitution.status = RequestStatus.REJECTED
     if decision.outcome != "pending":

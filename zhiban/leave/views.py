@@ -23,8 +23,8 @@ from zhiban.leave.models import LeaveKind, LeaveRequest, RequestStatus, RestRequ
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
 from zhiban.org.models import Person
 from zhiban.roster import duties as roster_duties
+from zhiban.roster.compensation import selectors as rest_selectors
 from zhiban.roster.models import Post, RosterPeriod, ShiftType
-from zhiban.roster.rest import selectors as rest_selectors
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,7 +62,7 @@ def _person_for(request: HttpRequest, public_id: str | None) -> Person:
             raise PermissionDenied
         return me
     try:
-        return selectors.person_get(user=user, public_id=public_id)
+        return selectors.leave_person_get(user=user, public_id=public_id)
     except Person.DoesNotExist as error:
         raise Http404 from error
 
@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _form_context(request: HttpRequest, data: Any, outcome: Any = None, facts: Any = None) -> dict[str, Any]:
     return {
         "kinds": LeaveKind.choices,
-        "people": selectors.people_filable(user=_user(request)),
+        "people": selectors.people_leave_filable(user=_user(request)),
         "data": data,
         "outcome": outcome,
         "facts": facts,

@@ -8,3 +8,9 @@ class NotificationsConfig(AppConfig):
     name = "zhiban.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from zhiban.core.audit_alerts import register_alarm
+        from zhiban.notify.audit_alerts import tell_audit_administrators
+
+        register_alarm(tell_audit_administrators)

@@ -13,10 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-PARAMETER_TYPES = ("int", "float", "bool", "str", "time", "duration", "list[str]", "enum")
+PARAMETER_TYPES = ("int", "float", "bool", "str", "time", "duration", "list[str]", "enum", "month_day")
 ORDERED_TYPES = frozenset({"int", "float", "time", "duration"})
 
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MONTH_DAY_PATTERN = re.compile(r"^(\d\d)-(\d\d)$")
 DURATION_PATTERN = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 DURATION_HINT = 'a duration like "72h", "1d12h" or "30m"'
 
@@ -28,6 +29,17 @@ def shown(value: Any) -> str:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_month_day(value: Any) -> bool:
+    match = MONTH_DAY_PATTERN.match(value) if isinstance(value, str) else None
+    if match is None:
+        return False
+    try:
+        dt.date(2001, int(match[1]), int(match[2]))  # a common year: no season starts on 29 February
+    except ValueError:
+        return False
+    return True
 
 
 def shape_error(ptype: str, value: Any) -> str | None:
@@ -42,6 +54,8 @@ def shape_error(ptype: str, value: Any) -> str | None:
         return f"expected {ptype}, got {shown(value)}"
     if ptype == "time" and not (isinstance(value, str) and TIME_PATTERN.match(value)):
         return f'expected time "HH:MM", got {shown(value)}'
+    if ptype == "month_day" and not _is_month_day(value):
+        return f'expected a day of the year "MM-DD" (like "05-01"), got {shown(value)}'
     if ptype == "duration" and not (isinstance(value, str) and value and DURATION_PATTERN.match(value)):
         return f"expected {DURATION_HINT}, got {shown(value)}"
     if ptype == "list[str]":

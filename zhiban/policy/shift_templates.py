@@ -37,7 +37,11 @@ FIELDS: dict[str, tuple[str, Any]] = {
     "leader": ("bool", False),
     "driver": ("bool", False),
     "night": ("bool", False),  # a night shift (夜班), which duty points count extra
+    "office_until": ("time", None),  # in the office (坐班) until then, by phone after (bureau P3 二.1)
 }
+# list fields: each item is a value of the type (or a reference); `handovers` are the times within a shift at which
+# the people on it hand over (bureau-shifts P5 二(1): "中午、下午按要求做好交接班")
+LIST_FIELDS: dict[str, str] = {"handovers": "time"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,19 @@ class ShiftTemplate:
     @property
     def rule_ids(self) -> frozenset[str]:
         """The rules whose parameters this shift follows."""
-        return frozenset(v.rule_id for v in self.values.values() if isinstance(v, Reference))
+        flat = [item for v in self.values.values() for item in (v if isinstance(v, tuple) else (v,))]
+        return frozenset(v.rule_id for v in flat if isinstance(v, Reference))
+
+    def values_of(self, field: str, live: Callable[[str], Mapping[str, Any]]) -> tuple[Any, ...]:
+        """A list field's values under the live parameters (empty when the pack gives none)."""
+        ptype = LIST_FIELDS[field]
+        result = []
+        for raw in self.values.get(field, ()):
+            value = live(raw.rule_id)[raw.name] if isinstance(raw, Reference) else raw
+            result.append(
+                dt.time.fromisoformat(str(value)) if ptype == "time" and not isinstance(value, dt.time) else value
+            )
+        return tuple(result)
 
     def value(self, field: str, live: Callable[[str], Mapping[str, Any]]) -> Any:
         """The field's value under the live parameters (`live(rule_id)` → that rule's parameter values)."""
@@ -71,6 +87,8 @@ class ShiftTemplate:
         if isinstance(raw, Reference):
             raw = live(raw.rule_id)[raw.name]
         ptype = FIELDS[field][0]
+        if raw is None:
+            return None
         return dt.time.fromisoformat(str(raw)) if ptype == "time" and not isinstance(raw, dt.time) else raw
 
 
@@ -95,10 +113,9 @@ def read_shifts(
             problem(where, "expected a table")
             continue
         for key in entry:
-            if key not in {"code", "name", "days", *FIELDS}:
-                problem(
-                    f"{where}.{key}", f"unknown field (expected one of {sorted({'code', 'name', 'days', *FIELDS})})"
-                )
+            if key not in {"code", "name", "days", *FIELDS, *LIST_FIELDS}:
+                known = sorted({"code", "name", "days", *FIELDS, *LIST_FIELDS})
+                problem(f"{where}.{key}", f"unknown field (expected one of {known})")
         code = entry.get("code")
         if not isinstance(code, str) or not CODE.match(code):
             problem(f"{where}.code", f"expected a code like after_hours, got {parameters.shown(code)}")
@@ -116,6 +133,16 @@ def read_shifts(
                     problem(f"{where}.{field}", "missing")
                 continue
             values[field] = _value(f"{where}.{field}", ptype, entry[field], problem, parameter_type)
+        for field, ptype in LIST_FIELDS.items():
+            if field not in entry:
+                continue
+            if not isinstance(entry[field], list):
+                problem(f"{where}.{field}", f"expected a list of {ptype} values or references")
+                continue
+            values[field] = tuple(
+                _value(f"{where}.{field}[{i}]", ptype, item, problem, parameter_type)
+                for i, item in enumerate(entry[field])
+            )
         templates.append(ShiftTemplate(code, text(where, entry, "name"), tuple(days), values))
     return tuple(templates)
 

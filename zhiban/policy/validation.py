@@ -2,7 +2,8 @@
 
 Beyond each file's own structure (`packs.parse_pack`) a set is wrong when: two files declare the
 same pack id; a rule is `implemented` with no module in the registry, or names a check its module
-lacks; a rule module could not be loaded; a catalogue rule is declared by no pack.
+lacks; a rule module could not be loaded; a catalogue rule is declared by no pack; an implemented rule declares a
+parameter no code reads (`readers.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from zhiban.policy.catalogue import catalogue
 from zhiban.policy.packs import Pack, builtin_pack_paths, read_pack_file
+from zhiban.policy.readers import unread_parameters
 from zhiban.policy.registry import Registry, registry
 
 
@@ -74,6 +76,10 @@ def validate_paths(
             continue
         by_id[pack.id] = path.name
         errors.extend(_registry_problems(pack, path.name, rules))
+        errors.extend(
+            f"{path.name}: {rule_id}.parameters.{name}: declared, but no code reads it (changing it would change nothing)"
+            for rule_id, name in unread_parameters(pack, rules)
+        )
         packs.append(pack)
     if require_coverage:
         declared = {rule.id for pack in packs for rule in pack.rules}

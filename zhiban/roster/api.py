@@ -172,26 +172,16 @@ def set_cell(request: HttpRequest, public_id: str, payload: CellIn) -> dict[str,
     if missing := [pid for pid in payload.people if pid not in eligible]:
         raise ValidationError({"people": f"no such person of this organisation: {', '.join(missing)}"})
     people = [eligible[pid] for pid in payload.people]
-    if selectors.draft_of(period) is None and period.published_version is not None:
-        services.roster_correct(
-            actor=user,
-            period=period,
-            day=payload.date,
-            shift_type=shift,
-            post=payload.post,
-            people=people,
-            reason=payload.reason,
-        )
-    else:
-        services.assignment_set(
-            actor=user,
-            period=period,
-            day=payload.date,
-            shift_type=shift,
-            post=payload.post,
-            people=people,
-            pinned=payload.pinned,
-        )
+    services.cell_change(
+        actor=user,
+        period=period,
+        day=payload.date,
+        shift_type=shift,
+        post=payload.post,
+        people=people,
+        pinned=payload.pinned,
+        reason=payload.reason,
+    )
     return period_assignments(request, public_id)
 
 

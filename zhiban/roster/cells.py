@@ -1,12 +1,12 @@
 """The checks every cell of a roster passes, however it is written (the cell editor, a generated draft, a
 correction, a duty moved by a request): the date within the period, ROS-01 (the shift runs that kind of day, its
-posts and headcount, the post's qualification, nobody on two posts of one shift), ORG-03 (outsiders) and ROS-02 (the
-working-day section of `bureau-shifts`), all through the rule engine.
+posts and headcount, the post's qualification, nobody on two posts of one shift, seats by job type, the minimum
+rest), ORG-03 (outsiders) and ROS-02 (the working-day section of `bureau-shifts`), all through the rule engine.
 
-What the checks read — the kinds of the days, the roles the people hold, other organisations' ids, the sections —
-is read once for all the cells checked together (`CellChecks`), so checking a month of cells costs the queries of
-checking one. A refused cell can be reported as data (`CellRefusal`: the rule, its code and the message of each
-refusal) instead of an error.
+What the checks read — the kinds of the days (`selectors.day_kinds`), the roles the people hold, other
+organisations' ids, the sections — is read once for all the cells checked together (`CellChecks`), so checking a
+month of cells costs the queries of checking one. A refused cell can be reported as data (`CellRefusal`: the rule,
+its code and the message of each refusal) instead of an error.
 """
 
 from __future__ import annotations
@@ -19,25 +19,17 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.candidates import duty_candidate, organisation_ids
 from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.errors import RuleViolationError
-from zhiban.policy.rules.ros_01 import PostCell, PostHolder, ShiftDay, ShiftPosts
-from zhiban.roster import rotation
+from zhiban.policy.rules.ros_01 import PostCell, PostHolder, SeatHolder, ShiftDay, ShiftPosts
+from zhiban.roster import rotation, seat_rules, selectors
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
 
 Cell = tuple[dt.date, ShiftType, str, Sequence[Person]]
-
-
-def day_kinds(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """workday / rest_day / holiday of each day from `start` to `end` (CAL-02: make-up workdays are workdays)."""
-    return {
-        fact.day: "workday" if fact.is_working_day else "holiday" if fact.holiday_name else "rest_day"
-        for fact in calendar_selectors.day_facts(start, end)
-    }
+NEAR_DAYS = 2  # the rest before and after a duty is measured to the person's duties this many days either side
 
 
 @dataclass(frozen=True)
@@ -95,7 +87,7 @@ class CellChecks:
         self.period = period
         self.organisation = organisation_of(period.unit)
         days = [day for day, _, _, _ in cells if period.start <= day <= period.end]
-        self.kinds = day_kinds(min(days), max(days)) if days else {}
+        self.kinds = selectors.day_kinds(period.unit, min(days), max(days)) if days else {}
         people = {person.pk: person for _, _, _, who in cells for person in who}
         self.ids = organisation_ids(people.values(), self.organisation)
         self.roles: dict[int, set[str]] = defaultdict(set)
@@ -165,4 +157,31 @@ class CellChecks:
             facts = ShiftPosts(
                 taken.person.name, shift_type.name, day, str(Post(post).label), str(Post(taken.post).label)
             )
+            self._enforce("ROS-01", "person", facts)
+
+    def check_seats(
+        self, held: Iterable[Assignment], day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]
+    ) -> None:
+        """ROS-01 seats by job type, and the minimum rest between the people's duties: `held` (with person and shift
+        type) holds at least their duties of the version two days either side (`seat_rules.cell_facts`, from rows
+        already read)."""
+        facts: list[object] = []
+        if post == Post.DUTY_OFFICER:
+            label = str(Post(post).label)
+            facts += [
+                SeatHolder(p.name, label, p.job_type.code if p.job_type else "", p.job_type.name if p.job_type else "")
+                for p in people
+            ]
+        ids = {p.pk for p in people}
+        near = [
+            (a.person, a.date, a.shift_type)
+            for a in held
+            if a.person_id in ids
+            and abs((a.date - day).days) <= NEAR_DAYS
+            and not (a.date == day and a.shift_type_id == shift_type.pk)
+        ]
+        if near:  # a person's only duty has no rest to measure: the shift windows are read only when there is one
+            duties = near + [(p, day, shift_type) for p in people]
+            facts += seat_rules.rest_gaps(self.period, duties, only={(p.pk, day, shift_type.pk) for p in people})
+        if facts:
             self._enforce("ROS-01", "person", facts)

@@ -22,12 +22,18 @@ from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules.org_03 import DutyCandidate
-from zhiban.policy.rules.ros_01 import PostHolder, RestGap, ShiftPosts
+from zhiban.policy.rules.ros_01 import PostHolder, RestGap, SeatHolder, ShiftPosts
 from zhiban.roster import selectors, unavailability
 from zhiban.roster.generation.points import is_night, point_table, solver_kinds
 from zhiban.roster.models import POST_ROLE, Assignment, Post, RosterPeriod, ShiftType
 
 # source: default — the texts name no minimum rest outside the service centre's 连班 rule (SWAP-03).
+
+
+def policy_seat_job_types(unit: Unit) -> tuple[str, ...]:
+    """ROS-01 `seat_job_types` of the unit's pack: the job types that take the duty officer's seat (empty: any)."""
+    _, params = selectors.rule_parameters(unit, ["ROS-01"])
+    return tuple(params.get("ROS-01", {}).get("seat_job_types", ()))
 
 
 def policy_min_rest(unit: Unit) -> dt.timedelta:
@@ -132,7 +138,7 @@ def _year_points(people: list[Person], day: dt.date, unit: object) -> dict[int, 
     year_start = dt.date(day.year, 1, 1)
     year_end = dt.date(day.year, 12, 31)
     table = point_table(unit)  # type: ignore[arg-type]
-    kinds = solver_kinds(year_start, year_end)
+    kinds = solver_kinds(year_start, year_end, unit)  # type: ignore[arg-type]
     totals: dict[int, float] = defaultdict(float)
     for a in _published([p.pk for p in people], year_start, year_end):
         totals[a.person_id] += table.of(kinds[a.date], is_night(a.shift_type))
@@ -157,9 +163,15 @@ def cover_candidates(
         min_rest = policy_min_rest(period.unit)
     organisation = organisation_of(period.unit)
     excluded = {p.pk for p in exclude} | ({replacing.pk} if replacing is not None else set())
-    people = [p for p in selectors.eligible_people(period.unit, post).select_related("unit") if p.pk not in excluded]
-    if post == Post.DUTY_OFFICER:  # officers come from the roster's own unit (as generation does)
-        people = [p for p in people if p.unit.path.startswith(period.unit.path)]
+    eligible = selectors.eligible_people(period.unit, post).select_related("unit", "job_type")
+    people = [p for p in eligible if p.pk not in excluded]
+    if post == Post.DUTY_OFFICER:  # officers come from the roster's own unit (as generation does), seats by job type
+        seats = policy_seat_job_types(period.unit)
+        people = [
+            p
+            for p in people
+            if p.unit.path.startswith(period.unit.path) and (not seats or (p.job_type and p.job_type.code in seats))
+        ]
     role = POST_ROLE.get(post)
     if role:
         holders = set(
@@ -246,8 +258,13 @@ def cover_refusal(
             person=person, role=role, unit__path__startswith=organisation.path
         ).exists()
         refusal.facts.append(PostHolder(person.name, str(Post(post).label), role, holds))
-    elif not person.unit.path.startswith(period.unit.path):  # officers come from the roster's own unit
-        refusal.reasons_zh.append(f"{person.name}不是{period.unit.name}的人员，值班人员由本单位人员顶替")
+    else:
+        if not person.unit.path.startswith(period.unit.path):  # officers come from the roster's own unit
+            refusal.reasons_zh.append(f"{person.name}不是{period.unit.name}的人员，值班人员由本单位人员顶替")
+        job = person.job_type
+        refusal.facts.append(
+            SeatHolder(person.name, str(Post(post).label), job.code if job else "", job.name if job else "")
+        )
     if day in unavailability.unavailable_days([person.pk], day, day).get(person.pk, set()):
         refusal.reasons_zh.append(f"{person.name}{day:%Y-%m-%d}请假，不能值班")
     starts, ends = _window(period, day, shift_type)

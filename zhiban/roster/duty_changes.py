@@ -22,6 +22,7 @@ from zhiban.core.transactions import atomic_retrying
 from zhiban.notify.services import notify
 from zhiban.org.models import Person
 from zhiban.roster import services
+from zhiban.roster.cells import CellChecks
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
 
 CHANNELS = ("leave", "swap", "substitution")
@@ -64,11 +65,13 @@ def _apply(period: RosterPeriod, moves: Sequence[DutyMove]) -> dict[services.Cel
         if move.to_person.pk in {p.pk for p in people}:
             raise ValidationError({"duty": f"{move.to_person.name}已在{move.describe()}值班"})
         cells[key] = [move.to_person if p.pk == move.from_person.pk else p for p in people]
+    checks = CellChecks(period, [(day, shift_type, post, people) for (day, shift_type, post), people in cells.items()])
     for (day, shift_type, post), people in cells.items():
-        services.check_cell(period, day, shift_type, post, people)
+        checks.check(day, shift_type, post, people)
         moved_in = [p for p in people if p.pk in {m.to_person.pk for m in moves}]
         leaving = {m.from_person.pk for m in moves if (m.day, m.shift_type.pk) == (day, shift_type.pk)}
-        services.check_one_post(current, day, shift_type, post, [p for p in moved_in if p.pk not in leaving])
+        held = services.held_near(current, day, shift_type, [])
+        checks.check_one_post(held, day, shift_type, post, [p for p in moved_in if p.pk not in leaving])
     return cells
 
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from zhiban.core import clock, jobs
 from zhiban.notify.services import notify
 from zhiban.roster import gaps, selectors
+from zhiban.roster.compensation import jobs as compensation_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
 from zhiban.roster.generation import jobs as generation_jobs  # noqa: F401 (ROS-04 roster.generate)
 from zhiban.roster.models import Assignment, Post, RosterPeriod
-from zhiban.roster.rest import jobs as rest_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
 
 GAPS_KIND = "roster.gaps"
 

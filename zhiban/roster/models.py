@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from zhiban.core.models import public_id_field
 from zhiban.org.models import Person, Role, Unit
 from zhiban.policy.rules import cal_03
+from zhiban.roster.compensation.models import RestCredit, RestTaking  # noqa: F401 (its own package, ROS-07)
 from zhiban.roster.feed_models import FeedToken  # noqa: F401 (its own module, ROS-06)
 from zhiban.roster.generation.models import GenerationRun  # noqa: F401 (its own package, ROS-04)
-from zhiban.roster.rest.models import RestCredit, RestTaking  # noqa: F401 (its own package, ROS-07)
 
 
 class DayKind(models.TextChoices):
@@ -61,6 +61,9 @@ class ShiftType(models.Model):
     needs_driver = models.BooleanField(_("standby driver"), default=False)
     # A night shift (夜班): the pack says so; duty points count it extra (ROS-04).
     is_night = models.BooleanField(_("night shift"), default=False)
+    # In the office (坐班) until then and by phone after (ROS-01 office_end); handovers within the shift (交接班).
+    office_until = models.TimeField(_("in the office until"), null=True, blank=True)
+    handovers = models.JSONField(_("handovers"), default=list, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -82,6 +85,15 @@ class ShiftType(models.Model):
         if self.needs_driver:
             needed.append((str(Post.STANDBY_DRIVER), 1))
         return needed
+
+    def phases(self) -> list[str]:
+        """What the duty board, the print and the calendar feed say of the shift beyond its times."""
+        lines = []
+        if self.office_until is not None:
+            lines.append(f"{self.office_until:%H:%M}前坐班，之后电话值班")
+        if self.handovers:
+            lines.append(f"{'、'.join(self.handovers)}交接班")
+        return lines
 
     def headcount(self, post: str) -> int:
         return dict(self.posts()).get(post, 0)

@@ -30,6 +30,8 @@ class ShiftSpec:
     needs_leader: bool = False
     needs_driver: bool = False
     is_night: bool = False
+    office_until: dt.time | None = None
+    handovers: tuple[dt.time, ...] = ()
 
 
 def shift_specs(templates: Sequence[ShiftTemplate], params: Params) -> list[ShiftSpec]:
@@ -51,6 +53,8 @@ def shift_specs(templates: Sequence[ShiftTemplate], params: Params) -> list[Shif
             needs_leader=bool(template.value("leader", live)),
             needs_driver=bool(template.value("driver", live)),
             is_night=bool(template.value("night", live)),
+            office_until=template.value("office_until", live),
+            handovers=template.values_of("handovers", live),
         )
         for template in templates
     ]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.models import Person, Role, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import engine
@@ -65,11 +64,8 @@ def parameters(period: RosterPeriod) -> dict[str, object]:
 
 
 def day_kinds(period: RosterPeriod) -> dict[dt.date, str]:
-    """workday / rest_day / holiday of each day of the period (CAL-02; make-up workdays are workdays)."""
-    return {
-        fact.day: "workday" if fact.is_working_day else "holiday" if fact.holiday_name else "rest_day"
-        for fact in calendar_selectors.day_facts(period.start, period.end)
-    }
+    """workday / rest_day / holiday of each day of the period (`selectors.day_kinds`)."""
+    return selectors.day_kinds(period.unit, period.start, period.end)
 
 
 def shift_facts(shifts: list[ShiftType]) -> tuple[ShiftFacts, ...]:

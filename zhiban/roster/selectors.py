@@ -25,7 +25,7 @@ from zhiban.org.scopes import department_of, held_roles, organisation_key, organ
 from zhiban.policy import selectors as policy_selectors
 from zhiban.policy import services as policy
 from zhiban.policy.engine import CitedFinding
-from zhiban.policy.rules import ros_05
+from zhiban.policy.rules import cal_02, ros_03, ros_05
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 
 SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
@@ -43,10 +43,19 @@ def rule_parameters(unit: Unit, rule_ids: Iterable[str]) -> tuple[str | None, di
     return resolved.pack.id, params
 
 
+def day_kinds(unit: Unit, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """workday / rest_day / holiday of each date, as duties of `unit` see them (`cal_02.duty_day_kind`: the state
+    calendar with its make-up workdays, and the pack's six-day week). The one place the roster, rotation, points,
+    compensatory rest and swaps take day kinds from."""
+    _, params = rule_parameters(unit, ["CAL-02"])
+    cal_02_params = params.get("CAL-02", {})
+    return {fact.day: cal_02.duty_day_kind(fact, cal_02_params) for fact in calendar_selectors.day_facts(start, end)}
+
+
 def compiled_by(unit: Unit) -> str:
     """ROS-03 compiled_by: "secretariat" (default) or "department"."""
     _, params = rule_parameters(unit, ["ROS-03"])
-    return str(params.get("ROS-03", {}).get("compiled_by", "secretariat"))
+    return ros_03.compiler(params.get("ROS-03", {}))
 
 
 def _active_person(user: User | None) -> Person | None:

@@ -9,32 +9,34 @@ published roster; refusals cite rule, pack, clause and policy version.
 from __future__ import annotations
 
 import calendar as pycalendar
-import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
-from zhiban.core import audit, clock, jobs
+from zhiban.core import audit, clock, jobs, operations
 from zhiban.core.secret_tokens import digest, new_secret
 from zhiban.notify.services import notify
-from zhiban.org.models import Person, RoleAssignment, Unit
+from zhiban.org.models import Person, Unit
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import compliance
 from zhiban.policy import selectors as policy_selectors
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_03
-from zhiban.policy.rules.org_03 import DutyCandidate
-from zhiban.policy.rules.ros_01 import PostCell, PostHolder, ShiftDay, ShiftPosts
+from zhiban.policy.rules.ros_01 import ShiftDay
 from zhiban.policy.rules.ros_03 import PublishTiming, RosterChange
 from zhiban.roster import rotation, seat_rules, selectors
-from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
+from zhiban.roster.cells import NEAR_DAYS, CellChecks, CellRefusal, refusals_of
+from zhiban.roster.compensation.services import credits_sync as rest_credits_sync
+from zhiban.roster.models import Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.pack_shifts import shift_specs
-from zhiban.roster.rest.services import credits_sync as rest_credits_sync
 
 MAX_PERIOD_DAYS = 92
 UNEXPLAINED = "发布时未说明理由"  # a warning published past without a note stays on the compliance record as such
@@ -76,6 +78,8 @@ def roster_setup_from_pack(*, actor: User | None, organisation: Unit) -> list[Sh
         shift.day_kinds = list(spec.day_kinds)
         shift.officers, shift.needs_leader, shift.needs_driver = spec.officers, spec.needs_leader, spec.needs_driver
         shift.is_night = spec.is_night
+        shift.office_until = spec.office_until
+        shift.handovers = [f"{t:%H:%M}" for t in spec.handovers]
         shift.sort_order = order
         shift.save()
         result.append(shift)
@@ -155,51 +159,27 @@ def day_kind(day: dt.date) -> str:
 
 def check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]) -> None:
     """Refuse a cell that breaks a rule: the date, the shift's days and posts (ROS-01), outsiders
-    (ORG-03 via the rule engine) and the post's qualification."""
-    if not period.start <= day <= period.end:
-        raise ValidationError({"date": f"{day} is outside the period {period.start}–{period.end}"})
-    organisation = organisation_of(period.unit)
-    if shift_type.organisation_id != organisation.pk:
-        raise ValidationError({"shift_type": f"{shift_type.name} is not a shift type of {organisation.name}"})
-    shift_days = ShiftDay(shift_type.name, day, day_kind(day), tuple(shift_type.day_kinds))
-    policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="shift_type", facts=shift_days)
-    cell = PostCell(shift_type.name, str(Post(post).label), shift_type.headcount(post), len(people))
-    policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="post" if cell.headcount == 0 else "person", facts=cell)
-    if len({p.pk for p in people}) != len(people):
-        raise ValidationError({"person": "the same person is given twice"})
-    for person in people:
-        person_org = organisation_of(person.unit)
-        policy.enforce(
-            unit=period.unit,
-            rule_ids=["ORG-03"],
-            field="person",
-            facts=DutyCandidate(
-                person_name=person.name,
-                person_kind=person.kind,
-                capacity="duty_staff",
-                person_organisation=person_org.public_id,
-                duty_organisation=organisation.public_id,
-            ),
+    (ORG-03 via the rule engine) and the post's qualification (`zhiban.roster.cells`)."""
+    CellChecks(period, [(day, shift_type, post, people)]).check(day, shift_type, post, people)
+
+
+def held_near(
+    version: RosterVersion | None, day: dt.date, shift_type: ShiftType, people: Sequence[Person]
+) -> list[Assignment]:
+    """What `version` holds on the cell's day and shift (every post), and the people's duties two days either side:
+    one read for the cell's content and its one-post, seat and rest checks."""
+    if version is None:
+        return []
+    near = Q(
+        person_id__in=[p.pk for p in people],
+        date__gte=day - dt.timedelta(days=NEAR_DAYS),
+        date__lte=day + dt.timedelta(days=NEAR_DAYS),
+    )
+    return list(
+        Assignment.objects.filter(Q(date=day, shift_type=shift_type) | near, version=version).select_related(
+            "person", "shift_type"
         )
-        if not person.is_active:
-            raise ValidationError({"person": f"{person.name} is not active"})
-        role = POST_ROLE.get(post) or ""
-        holds = (
-            bool(role)
-            and RoleAssignment.objects.filter(
-                person=person, role=role, unit__path__startswith=organisation.path
-            ).exists()
-        )
-        holder = PostHolder(person.name, str(Post(post).label), role, holds)
-        policy.enforce(unit=period.unit, rule_ids=["ROS-01"], field="person", facts=holder)
-    if post == Post.DUTY_OFFICER and people and day_kind(day) == "workday" and rotation.section_covers_workdays(period):
-        sections = rotation.section_units(period)
-        policy.enforce(
-            unit=period.unit,
-            rule_ids=["ROS-02"],
-            field="person",
-            facts=[rotation.working_day_duty(period, person, day, sections) for person in people],
-        )
+    )
 
 
 def check_one_post(
@@ -208,15 +188,8 @@ def check_one_post(
     """Nobody fills two posts of the same shift (leader and officer at once)."""
     if version is None or not people:
         return
-    taken = (
-        Assignment.objects.filter(version=version, date=day, shift_type=shift_type, person__in=people)
-        .exclude(post=post)
-        .select_related("person")
-        .first()
-    )
-    if taken is not None:
-        facts = ShiftPosts(taken.person.name, shift_type.name, day, str(Post(post).label), str(Post(taken.post).label))
-        policy.enforce(unit=version.period.unit, rule_ids=["ROS-01"], field="person", facts=facts)
+    held = held_near(version, day, shift_type, [])
+    CellChecks(version.period, []).check_one_post(held, day, shift_type, post, people)
 
 
 def check_seats(
@@ -239,19 +212,29 @@ def cell_of(version: RosterVersion, day: dt.date, shift_type: ShiftType, post: s
     )
 
 
-def _replace_cell(
-    version: RosterVersion, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person], pinned: bool
+def _in_cell(held: Sequence[Assignment], day: dt.date, shift_type: ShiftType, post: str) -> list[Assignment]:
+    return [a for a in held if a.date == day and a.shift_type_id == shift_type.pk and a.post == post]
+
+
+def _write_cell(
+    version: RosterVersion,
+    current: Sequence[Assignment],
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    pinned: bool,
 ) -> tuple[list[str], list[str]]:
-    current = cell_of(version, day, shift_type, post)
-    before = [a.person.public_id for a in current]
-    Assignment.objects.filter(pk__in=[a.pk for a in current]).delete()
+    """Replace the cell's `current` rows with `people`; returns who was there and who is now (public ids)."""
+    if current:
+        Assignment.objects.filter(pk__in=[a.pk for a in current]).delete()
     Assignment.objects.bulk_create(
         [
             Assignment(version=version, date=day, shift_type=shift_type, post=post, person=person, pinned=pinned)
             for person in people
         ]
     )
-    return before, [p.public_id for p in people]
+    return [a.person.public_id for a in current], [p.public_id for p in people]
 
 
 def _period_label(period: RosterPeriod) -> str:
@@ -266,9 +249,64 @@ def enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edi
 
 
 def locked_period(period: RosterPeriod) -> RosterPeriod:
-    return RosterPeriod.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
+    return (
+        RosterPeriod.objects.select_for_update(of=("self",))
+        .select_related("unit", "published_version")
+        .get(pk=period.pk)
+    )
 
 
+def locked_with_draft(period: RosterPeriod) -> tuple[RosterPeriod, RosterVersion | None]:
+    """The period locked (as `locked_period`) and its draft: one query when there is a draft, which is read with
+    the period's row locked (FOR UPDATE OF the period). Whoever held the lock before may have just published that
+    draft: the period row we then hold is theirs, naming it as its published version, so it is not taken for a
+    draft. Without a draft: the period locked, then (unless it is still open, which means no draft) the draft."""
+    found = list(
+        RosterVersion.objects.select_for_update(of=("period",))
+        .select_related("period__unit")
+        .filter(period_id=period.pk, published_at__isnull=True)
+        .order_by()[:1]
+    )
+    if found and found[0].period.published_version_id != found[0].pk:
+        return found[0].period, found[0]
+    locked = locked_period(period)
+    return locked, None if locked.status == RosterPeriod.Status.OPEN else selectors.draft_of(locked)
+
+
+def corrects_published(period: RosterPeriod, draft: RosterVersion | None) -> bool:
+    """The edit-or-correct decision (ROS-03 change_only_by_request): a change of a cell of a published period that
+    has no draft corrects the published roster (a reason, a new version at once); any other change edits the
+    draft. The cell editor's page and API both ask this (through `cell_change`), never decide it themselves."""
+    return draft is None and period.published_version_id is not None
+
+
+@operations.operation()
+@transaction.atomic
+def cell_change(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    pinned: bool = False,
+    reason: str = "",
+) -> RosterVersion:
+    """Change one cell as the cell editor (page or API) asks: edit the draft (`assignment_set`), or correct the
+    published roster when it has no draft (`roster_correct`, with `reason`) — decided here, under the period's lock
+    (`corrects_published`). Returns the draft, or the new published version."""
+    period, draft = locked_with_draft(period)
+    if corrects_published(period, draft):
+        return _correct_cell(
+            actor=actor, period=period, day=day, shift_type=shift_type, post=post, people=people, reason=reason
+        )
+    return _edit_cell(
+        actor=actor, period=period, draft=draft, day=day, shift_type=shift_type, post=post, people=people, pinned=pinned
+    )
+
+
+@operations.operation()
 @transaction.atomic
 def assignment_set(
     *,
@@ -285,18 +323,36 @@ def assignment_set(
     The first edit makes the draft (status draft). A published period without a draft changes only
     through `roster_correct` (ROS-03 change_only_by_request).
     """
-    period = locked_period(period)
+    period, draft = locked_with_draft(period)
+    return _edit_cell(
+        actor=actor, period=period, draft=draft, day=day, shift_type=shift_type, post=post, people=people, pinned=pinned
+    )
+
+
+def _edit_cell(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    draft: RosterVersion | None,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    pinned: bool,
+) -> RosterVersion:
+    """`assignment_set` on the locked period and its draft."""
     _require_schedule(actor, period.unit)
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
-    draft = selectors.draft_of(period)
     enforce_change(period, published=draft is None and period.status == RosterPeriod.Status.PUBLISHED)
-    check_cell(period, day, shift_type, post, people)
-    check_one_post(draft, day, shift_type, post, people)
-    check_seats(period, draft, day, shift_type, post, people)
+    held = held_near(draft, day, shift_type, people)
+    checks = CellChecks(period, [(day, shift_type, post, people)])
+    checks.check(day, shift_type, post, people)
+    checks.check_one_post(held, day, shift_type, post, people)
+    checks.check_seats(held, day, shift_type, post, people)
     if draft is None:
         draft = RosterVersion.objects.create(period=period, number=0)
-    before, after = _replace_cell(draft, day, shift_type, post, people, pinned)
+    before, after = _write_cell(draft, _in_cell(held, day, shift_type, post), day, shift_type, post, people, pinned)
     if period.status == RosterPeriod.Status.OPEN:
         period.status = RosterPeriod.Status.DRAFT
         period.save(update_fields=["status"])
@@ -312,15 +368,25 @@ def assignment_set(
     return draft
 
 
-@contextlib.contextmanager
-def _naming_cell(index: int, day: dt.date, shift_type: ShiftType, post: str) -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as error:
-        where = f"cell {index} ({day} {shift_type.code} {post})"
-        raise ValidationError({"cells": f"{where}: {'; '.join(error.messages)}"}) from error
+@dataclass(frozen=True)
+class DraftFill:
+    """What `draft_fill` did: the draft, how many of the given cells it wrote, how many pinned cells it kept, and
+    the cells it refused and left out, each with its refusals as data (rule, code, message)."""
+
+    draft: RosterVersion
+    written: int
+    kept_pinned: int
+    refused: tuple[CellRefusal, ...] = ()
 
 
+_Given = tuple[int, dt.date, ShiftType, str, Sequence[Person]]
+
+
+def _key(a: Assignment) -> tuple[dt.date, int, str]:
+    return (a.date, a.shift_type_id, a.post)
+
+
+@operations.operation()
 @transaction.atomic
 def draft_fill(
     *,
@@ -329,47 +395,95 @@ def draft_fill(
     cells: Sequence[tuple[dt.date, ShiftType, str, Sequence[Person]]],
     source: str = "generator",
     whole: bool = False,
-) -> RosterVersion:
+    keep_going: bool = False,
+) -> DraftFill:
     """Write many cells into the draft at once (the generator's output): pinned cells are kept, every
-    other given cell replaces what was there, each checked as a single edit would be. All or nothing.
+    other given cell replaces what was there, each checked as a single edit would be (`zhiban.roster.cells`).
     `whole`: the cells are the whole period (a generation run): any other cell not pinned is emptied, so a cell
-    whose shift no longer runs on its day (the calendar changed under the draft) does not stay behind."""
-    period = locked_period(period)
+    whose shift no longer runs on its day (the calendar changed under the draft) does not stay behind.
+
+    All or nothing: a refused cell refuses the whole fill, naming the cell (`cell 3 (…)`). With `keep_going`, a
+    refused cell is left out instead (not written; emptied when `whole`) and returned in `refused` with why, and
+    the rest is written. The cost in queries does not grow with the number of cells: what the checks read is read
+    once, the draft's rows once, and the write is one delete, one insert and one audit event."""
+    period, draft = locked_with_draft(period)
     _require_schedule(actor, period.unit)
-    enforce_change(
-        period, published=period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None
-    )
-    draft = selectors.draft_of(period) or RosterVersion.objects.create(period=period, number=0)
-    pinned = {
-        (a.date, a.shift_type_id, a.post)
-        for a in draft.assignments.filter(pinned=True).only("date", "shift_type", "post")
-    }
-    written: list[tuple[int, dt.date, ShiftType, str, Sequence[Person]]] = []
-    for index, (day, shift_type, post, people) in enumerate(cells, start=1):
-        if (day, shift_type.pk, post) in pinned:
-            continue
-        with _naming_cell(index, day, shift_type, post):
-            check_cell(period, day, shift_type, post, people)
-        _replace_cell(draft, day, shift_type, post, people, pinned=False)
-        written.append((index, day, shift_type, post, people))
-    if whole:
-        kept = pinned | {(day, shift_type.pk, post) for _, day, shift_type, post, _ in written}
-        stale = [a.pk for a in draft.assignments.all() if (a.date, a.shift_type_id, a.post) not in kept]
+    enforce_change(period, published=period.status == RosterPeriod.Status.PUBLISHED and draft is None)
+    rows = list(draft.assignments.select_related("person", "shift_type")) if draft is not None else []
+    draft = draft or RosterVersion.objects.create(period=period, number=0)
+    pinned = {_key(a) for a in rows if a.pinned}
+    given: list[_Given] = [
+        (index, day, shift_type, post, people)
+        for index, (day, shift_type, post, people) in enumerate(cells, start=1)
+        if (day, shift_type.pk, post) not in pinned
+    ]
+    checks = CellChecks(period, [(day, shift_type, post, people) for _, day, shift_type, post, people in given])
+    refused: list[CellRefusal] = []
+
+    def refuse(cell: _Given, error: ValidationError) -> None:
+        index, day, shift_type, post, people = cell
+        refusal = CellRefusal(index, day, shift_type, post, tuple(people), refusals_of(error))
+        if not keep_going:
+            raise refusal.error() from error
+        refused.append(refusal)
+
+    accepted: list[_Given] = []
+    for cell in given:
+        try:
+            checks.check(*cell[1:])
+        except ValidationError as error:
+            refuse(cell, error)
+        else:
+            accepted.append(cell)
+    kept, new = _filled(draft, rows, pinned, accepted, whole)
+    while True:  # one post per shift, over the draft as it will be (so the cells' order does not matter)
+        by_shift: dict[tuple[dt.date, int], list[Assignment]] = defaultdict(list)
+        for a in [*kept, *new]:
+            by_shift[a.date, a.shift_type_id].append(a)
+        for cell in accepted:
+            _, day, shift_type, post, people = cell
+            try:
+                checks.check_one_post(by_shift[day, shift_type.pk], day, shift_type, post, people)
+            except ValidationError as error:
+                refuse(cell, error)
+                accepted.remove(cell)  # left out: the draft it leaves is checked again
+                kept, new = _filled(draft, rows, pinned, accepted, whole)
+                break
+        else:
+            break
+    kept_ids = {a.pk for a in kept}
+    if stale := [a.pk for a in rows if a.pk not in kept_ids]:
         Assignment.objects.filter(pk__in=stale).delete()
-    for index, day, shift_type, post, people in written:  # once all are in: order does not matter
-        with _naming_cell(index, day, shift_type, post):
-            check_one_post(draft, day, shift_type, post, people)
+    Assignment.objects.bulk_create(new)
     if period.status == RosterPeriod.Status.OPEN:
         period.status = RosterPeriod.Status.DRAFT
         period.save(update_fields=["status"])
+    summary: dict[str, object] = {"cells": len(accepted), "kept_pinned": len(pinned), "source": source}
+    if refused:
+        summary["refused"] = len(refused)
     audit.record(
-        actor=actor,
-        action="roster.draft.fill",
-        object_type="roster_period",
-        object_id=period.public_id,
-        after={"cells": len(written), "kept_pinned": len(pinned), "source": source},
+        actor=actor, action="roster.draft.fill", object_type="roster_period", object_id=period.public_id, after=summary
     )
-    return draft
+    refused.sort(key=lambda refusal: refusal.index)
+    return DraftFill(draft, len(accepted), len(pinned), tuple(refused))
+
+
+def _filled(
+    draft: RosterVersion,
+    rows: Sequence[Assignment],
+    pinned: set[tuple[dt.date, int, str]],
+    accepted: Sequence[_Given],
+    whole: bool,
+) -> tuple[list[Assignment], list[Assignment]]:
+    """The draft's rows that stay and the rows to add, once the accepted cells are written."""
+    written = {(day, shift_type.pk, post) for _, day, shift_type, post, _ in accepted}
+    kept = [a for a in rows if (_key(a) in pinned if whole else _key(a) not in written)]
+    new = [
+        Assignment(version=draft, date=day, shift_type=shift_type, post=post, person=person, pinned=False)
+        for _, day, shift_type, post, people in accepted
+        for person in people
+    ]
+    return kept, new
 
 
 def assignment_clear(
@@ -552,6 +666,7 @@ def publish_cells(
     return version, removed, added
 
 
+@operations.operation()
 @transaction.atomic
 def roster_correct(
     *,
@@ -566,6 +681,22 @@ def roster_correct(
     """An audited correction of a published roster: a new published version with one cell changed;
     the people added or removed are told at once, reminders follow the change."""
     period = locked_period(period)
+    return _correct_cell(
+        actor=actor, period=period, day=day, shift_type=shift_type, post=post, people=people, reason=reason
+    )
+
+
+def _correct_cell(
+    *,
+    actor: User | None,
+    period: RosterPeriod,
+    day: dt.date,
+    shift_type: ShiftType,
+    post: str,
+    people: Sequence[Person],
+    reason: str,
+) -> RosterVersion:
+    """`roster_correct` on the locked period."""
     _require_schedule(actor, period.unit)
     reason = reason.strip()
     enforce_change(period, published=True, channel="correction", reason=reason)
@@ -574,10 +705,12 @@ def roster_correct(
         raise ValidationError({"period": "the roster is not published; edit the draft instead"})
     if post not in Post.values:
         raise ValidationError({"post": f"unknown post {post!r}"})
-    check_cell(period, day, shift_type, post, people)
-    check_one_post(current, day, shift_type, post, people)
-    check_seats(period, current, day, shift_type, post, people)
-    old_cell = cell_of(current, day, shift_type, post)
+    held = held_near(current, day, shift_type, people)
+    checks = CellChecks(period, [(day, shift_type, post, people)])
+    checks.check(day, shift_type, post, people)
+    checks.check_one_post(held, day, shift_type, post, people)
+    checks.check_seats(held, day, shift_type, post, people)
+    old_cell = _in_cell(held, day, shift_type, post)
     old_ids = {a.person_id for a in old_cell}
     new_ids = {p.pk for p in people}
     if old_ids == new_ids:

@@ -1,4 +1,4 @@
-"""Roster pages under /roster/ (the board and the kiosk live at /board/ and /kiosk/<token>/, see core.urls)."""
+"""Roster pages under /roster/ (the board and the kiosk live at /board/ and /kiosk/<token>/, see board_urls.py)."""
 
 from django.urls import include, path
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("kiosk-tokens/<str:public_id>/revoke/", views.kiosk_token_revoke, name="kiosk_token_revoke"),
     path("", include("zhiban.roster.export_urls")),
     path("", include("zhiban.roster.generation.urls")),
-    path("rest/", include("zhiban.roster.rest.urls")),
+    path("", include("zhiban.roster.compensation.urls")),
     path("<str:public_id>/", views.period_detail, name="period_detail"),
     path("<str:public_id>/cell/", views.cell_edit, name="cell_edit"),
     path("<str:public_id>/publish/", views.period_publish, name="period_publish"),

@@ -18,7 +18,7 @@ from zhiban.accounts.models import User
 from zhiban.core import clock
 from zhiban.org.models import Unit
 from zhiban.org.scopes import unit_scope
-from zhiban.roster import rotation, selectors, services
+from zhiban.roster import rest_period_cover, rotation, selectors, services
 from zhiban.roster.forms import CellForm, KioskTokenForm, PeriodOpenForm, PublishForm
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
 from zhiban.roster.tables import period_rows
@@ -53,7 +53,7 @@ def _error_text(error: ValidationError) -> str:
 def board(request: HttpRequest) -> HttpResponse:
     """值日牌 — who is on duty now, today and tomorrow in the units the user can see; refreshes itself."""
     data = selectors.board(units=selectors.board_units(user=_user(request)))
-    context = {"board": data, "refresh_url": reverse("core:board"), "now": clock.local_now()}
+    context = {"board": data, "refresh_url": reverse("board:board"), "now": clock.local_now()}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "roster/_board.html", context)
     return render(request, "roster/board.html", context)
@@ -86,7 +86,7 @@ def kiosk_tokens(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            secret_url = request.build_absolute_uri(reverse("core:kiosk", args=[secret]))
+            secret_url = request.build_absolute_uri(reverse("board:kiosk", args=[secret]))
     context = {"form": form, "tokens": selectors.kiosk_tokens(user=user), "secret_url": secret_url}
     return render(request, "roster/kiosk_tokens.html", context)
 
@@ -167,6 +167,8 @@ def period_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "publish_form": PublishForm(),
         "late": clock.now() > period.publish_deadline,
         "rotation_warnings": rotation.check(period, version).warnings if scheduler and version else (),
+        # CAL-02: holiday and weekend duty periods held from start to end
+        "cover_warnings": rest_period_cover.check(period, version).warnings if scheduler and version else (),
     }
     return render(request, "roster/period_detail.html", context)
 
@@ -191,7 +193,7 @@ def cell_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     period = _scheduler_period_or_404(user, public_id)
     day, shift, post = _cell_args(request, period)
     draft = selectors.draft_of(period)
-    correcting = draft is None and period.published_version is not None
+    correcting = services.corrects_published(period, draft)  # the form asks a reason; the service decides again
     current = selectors.assignments_of(draft or period.published_version).filter(date=day, shift_type=shift, post=post)
     # Everyone of the organisation is offered: a wrong pick is refused with the rule that forbids it.
     people = selectors.eligible_people(period.unit, Post.DUTY_OFFICER)
@@ -205,26 +207,16 @@ def cell_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["people"])
         try:
-            if correcting:
-                services.roster_correct(
-                    actor=user,
-                    period=period,
-                    day=day,
-                    shift_type=shift,
-                    post=post,
-                    people=chosen,
-                    reason=form.cleaned_data["reason"],
-                )
-            else:
-                services.assignment_set(
-                    actor=user,
-                    period=period,
-                    day=day,
-                    shift_type=shift,
-                    post=post,
-                    people=chosen,
-                    pinned=form.cleaned_data.get("pinned", False),
-                )
+            services.cell_change(
+                actor=user,
+                period=period,
+                day=day,
+                shift_type=shift,
+                post=post,
+                people=chosen,
+                pinned=form.cleaned_data.get("pinned", False),
+                reason=form.cleaned_data.get("reason", ""),
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
             status = 422

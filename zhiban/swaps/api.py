@@ -14,10 +14,12 @@ from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.core import clock, dates
 from zhiban.core.api_errors import errors
+from zhiban.discipline import api as discipline_api
+from zhiban.discipline.api import AbsenceIn, DisciplineRecordOut
 from zhiban.org.models import Person
 from zhiban.roster.services import month_bounds
 from zhiban.swaps import checks, selectors, services
-from zhiban.swaps.models import Absence, SwapRequest
+from zhiban.swaps.models import SwapRequest
 
 router = Router(tags=["swaps"])
 
@@ -145,38 +147,6 @@ class DebtOut(Schema):
     missed_on: dt.date | None
 
 
-class AbsenceOut(Schema):
-    public_id: str
-    person: str
-    person_name: str
-    date: dt.date
-    shift_type: str | None
-    rule_id: str
-    share: Decimal
-    note: str
-
-
-class AbsenceIn(Schema):
-    person: str
-    day: dt.date
-    rule_id: str
-    share: Decimal = Decimal("1")
-    note: str = ""
-
-
-def _absence_out(a: Absence) -> AbsenceOut:
-    return AbsenceOut(
-        public_id=a.public_id,
-        person=a.person.public_id,
-        person_name=a.person.name,
-        date=a.date,
-        shift_type=a.shift_type.code if a.shift_type else None,
-        rule_id=a.rule_id,
-        share=a.share,
-        note=a.note,
-    )
-
-
 @router.get("/duties", response={200: list[DutyOut], **errors(403)})
 def my_duties(request: HttpRequest) -> list[DutyOut]:
     """My published duties ahead, with the token a swap names them by."""
@@ -224,31 +194,17 @@ def register(request: HttpRequest, month: str) -> list[SwapOut]:
     return [_out(s) for s in selectors.register(user=_caller(request), first=first, last=last)]
 
 
-@router.get("/absences", response={200: list[AbsenceOut], **errors()})
-def absences(request: HttpRequest) -> list[AbsenceOut]:
-    return [_absence_out(a) for a in selectors.absence_list(user=_caller(request))[:500]]
+# The absence register moved to the discipline register (/api/v1/discipline/absences); these paths answer as before.
+@router.get("/absences", response={200: list[DisciplineRecordOut], **errors()}, deprecated=True)
+def absences(request: HttpRequest) -> list[DisciplineRecordOut]:
+    """Deprecated: `GET /api/v1/discipline/absences`."""
+    return discipline_api.list_absences(request)
 
 
-@router.post("/absences", response={201: AbsenceOut, **errors(400, 403, 422)})
+@router.post("/absences", response={201: DisciplineRecordOut, **errors(400, 403, 422)}, deprecated=True)
 def absence_record(request: HttpRequest, payload: AbsenceIn) -> Status:
-    """Record 旷工 of a person the caller manages."""
-    user = _caller(request)
-    try:
-        person = selectors.manageable_people(user=user).get(public_id=payload.person)
-    except Person.DoesNotExist:
-        raise PermissionDenied("you may not record an absence of this person") from None
-    absence = services.absence_record(
-        actor=user,
-        person=person,
-        day=payload.day,
-        shift_type=None,
-        rule_id=payload.rule_id,
-        subject_type="",
-        subject_id=None,
-        share=payload.share,
-        note=payload.note,
-    )
-    return Status(201, _absence_out(absence))
+    """Deprecated: `POST /api/v1/discipline/absences`."""
+    return discipline_api.record_absence(request, payload)
 
 
 @router.get("", response={200: list[SwapOut], **errors()})
@@ -308,7 +264,7 @@ def decide(request: HttpRequest, public_id: str, payload: SwapDecideIn) -> SwapO
     return _out(swap)
 
 
-@router.post("/{public_id}/judge", response={201: list[AbsenceOut], **errors(400, 403, 404, 422)})
+@router.post("/{public_id}/judge", response={201: list[DisciplineRecordOut], **errors(400, 403, 404, 422)})
 def judge(request: HttpRequest, public_id: str, payload: JudgeIn) -> Status:
     """SWAP-05: the team lead's judgement on a missed shift — absence for both with their shares."""
     absences = services.swap_responsibility_judge(
@@ -319,4 +275,4 @@ def judge(request: HttpRequest, public_id: str, payload: JudgeIn) -> Status:
         colleague_share=payload.colleague_share,
         note=payload.note,
     )
-    return Status(201, [_absence_out(a) for a in absences])
+    return Status(201, [discipline_api.record_out(a) for a in absences])

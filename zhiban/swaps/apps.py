@@ -1,4 +1,4 @@
-"""Shift swaps (换班/还班) with their return debts, and the absence register (旷工) they and leave feed."""
+"""Shift swaps (换班/还班) with their return debts; the absences they lead to go to the discipline register."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class SwapsConfig(AppConfig):
     name = "zhiban.swaps"
     label = "swaps"
-    verbose_name = _("Swaps and absences")
+    verbose_name = _("Swaps")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,4 +1,4 @@
-"""Reads of swaps and absences, already filtered for the user; the permission checks the services call."""
+"""Reads of swaps, already filtered for the user; the permission checks the services call."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.approvals.models import ApprovalStep
 from zhiban.core import clock
+from zhiban.discipline import selectors as discipline_selectors
 from zhiban.org.models import Person, Unit
 from zhiban.org.scopes import organisation_key, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
@@ -22,7 +23,7 @@ from zhiban.roster import duties as roster_duties
 from zhiban.roster.duties import Duty
 from zhiban.roster.models import RosterPeriod, ShiftType
 from zhiban.swaps import checks
-from zhiban.swaps.models import Absence, SwapDebt, SwapRequest
+from zhiban.swaps.models import SwapDebt, SwapRequest
 
 SUBJECT = "swap"  # the approval chains' subject type of a swap request
 
@@ -33,20 +34,6 @@ def acting_person(user: User | None) -> Person | None:
         return None
     person = person_of(user)
     return person if person is not None and person.is_active else None
-
-
-def can_record_absence(user: User | None, person: Person) -> bool:
-    """Who manages the person's unit (team lead, station or department head, directors, secretariat)."""
-    return unit_scope(user, "manage").contains(person.unit)
-
-
-def absence_list(*, user: User | None) -> QuerySet[Absence]:
-    """Absences of the people the user manages, and the user's own."""
-    query = unit_scope(user, "manage").q("person__unit__path")
-    own = acting_person(user)
-    if own is not None:
-        query |= Q(person=own)
-    return Absence.objects.filter(query).select_related("person", "shift_type", "recorded_by")
 
 
 # ------------------------------------------------------------------------------------ swaps
@@ -144,7 +131,9 @@ def can_judge(user: User | None, swap: SwapRequest) -> bool:
     """SWAP-05: a manager of either side (their team lead or above) records the judgement on a done swap."""
     if swap.status != SwapRequest.Status.DONE or swap.colleague is None:
         return False
-    return can_record_absence(user, swap.requester) or can_record_absence(user, swap.colleague)
+    return discipline_selectors.can_record(user, swap.requester) or discipline_selectors.can_record(
+        user, swap.colleague
+    )
 
 
 def my_duties(person: Person, *, days: int = 62) -> list[Duty]:
@@ -271,11 +260,3 @@ def register(*, user: User | None, first: dt.date, last: dt.date) -> list[SwapRe
         .exclude(status__in=[SwapRequest.Status.WITHDRAWN])
         .order_by("day", "shift_type__sort_order", "id")
     )
-
-
-def manageable_people(*, user: User | None) -> QuerySet[Person]:
-    """People whose absences the user may record (their managing scope)."""
-    scope = unit_scope(user, "manage")
-    if scope.empty:
-        return Person.objects.none()
-    return Person.objects.filter(scope.q("unit__path"), is_active=True).select_related("unit").order_by("name")

@@ -1,4 +1,5 @@
-"""Writes of the swaps app: swaps and their returns (SWAP-01..08) and the absence register (旷工).
+"""Writes of the swaps app: swaps and their returns (SWAP-01..08); the absences they lead to go to the discipline
+register (zhiban.discipline).
 
 Every service is keyword-only, atomic, permission-checked and records one audit event.
 """
@@ -6,7 +7,7 @@ Every service is keyword-only, atomic, permission-checked and records one audit 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -18,132 +19,23 @@ from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, jobs
 from zhiban.core.transactions import atomic_retrying
+from zhiban.discipline import services as discipline
+from zhiban.discipline.models import NOTE_MAX as RECORD_NOTE_MAX
+from zhiban.discipline.models import DisciplineRecord
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Role
 from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
-from zhiban.policy.catalogue import catalogue
 from zhiban.policy.rules import swap_05, swap_08
 from zhiban.roster import duties as roster_duties
 from zhiban.roster import duty_changes
 from zhiban.roster.duties import Duty
-from zhiban.roster.models import ShiftType
 from zhiban.swaps import checks, selectors
-from zhiban.swaps.models import Absence, SwapDebt, SwapRequest
+from zhiban.swaps.models import SwapDebt, SwapRequest
 from zhiban.swaps.selectors import SUBJECT
 
 NOTE_MAX = 500
-
-
-def _share(value: Decimal | str | float) -> Decimal:
-    try:
-        share = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"share": "责任比例须为0到1之间的数"}) from None
-    if not share.is_finite() or share < 0 or share > 1:
-        raise ValidationError({"share": f"责任比例须在0到1之间（现为{value}）"})
-    if share != share.quantize(Decimal("0.01")):
-        raise ValidationError({"share": "责任比例最多两位小数"})
-    return share
-
-
-def _absence_create(
-    *,
-    actor: User | None,
-    person: Person,
-    day: dt.date,
-    shift_type: ShiftType | None,
-    rule_id: str,
-    subject_type: str,
-    subject_id: int | None,
-    share: Decimal | str,
-    note: str,
-) -> Absence:
-    """Validate and write one absence and tell the person (the calling service audits)."""
-    if rule_id not in catalogue().rules:
-        raise ValidationError({"rule_id": f"unknown rule {rule_id!r}"})
-    share = _share(share)
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"说明最多{NOTE_MAX}字"})
-    organisation = organisation_of(person.unit)
-    if shift_type is not None and shift_type.organisation_id != organisation.pk:
-        raise ValidationError({"shift_type": f"{shift_type.name}不是{organisation.name}的班次"})
-    absence = Absence.objects.create(
-        person=person,
-        organisation=organisation,
-        date=day,
-        shift_type=shift_type,
-        rule_id=rule_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        share=share,
-        note=note,
-        recorded_by=actor,
-        recorded_at=clock.now(),
-    )
-    shift = f" {shift_type.name}" if shift_type is not None else ""
-    notify(
-        recipients=[person],
-        subject=f"旷工记录：{day:%Y-%m-%d}{shift}（{rule_id}，责任{share * 100:.0f}%）",
-        body=note,
-        link=reverse("swaps:absences"),
-    )
-    return absence
-
-
-def _absence_summary(absence: Absence) -> dict[str, object]:
-    return {
-        "person": absence.person.public_id,
-        "date": absence.date,
-        "shift_type": absence.shift_type.code if absence.shift_type is not None else None,
-        "rule_id": absence.rule_id,
-        "subject": f"{absence.subject_type}:{absence.subject_id}" if absence.subject_type else "",
-        "share": str(absence.share),
-    }
-
-
-@atomic_retrying
-def absence_record(
-    *,
-    actor: User | None,
-    person: Person,
-    day: dt.date,
-    shift_type: ShiftType | None,
-    rule_id: str,
-    subject_type: str,
-    subject_id: int | None,
-    share: Decimal = Decimal("1"),
-    note: str = "",
-) -> Absence:
-    """Record 旷工 for `person` on `day` under `rule_id` (LEAVE-05, SWAP-05, SWAP-06 …).
-
-    `actor=None` is a system job (e.g. a late leave request left unapproved); a person recording it
-    must manage the person's unit (their team lead or above).
-    """
-    refuse_own_matter(actor, [person])
-    if actor is not None and not selectors.can_record_absence(actor, person):
-        raise PermissionDenied(f"you may not record an absence of {person.name}")
-    absence = _absence_create(
-        actor=actor,
-        person=person,
-        day=day,
-        shift_type=shift_type,
-        rule_id=rule_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        share=share,
-        note=note,
-    )
-    audit.record(
-        actor=actor,
-        action="swaps.absence.record",
-        object_type="absence",
-        object_id=absence.public_id,
-        after=_absence_summary(absence),
-    )
-    return absence
 
 
 # ------------------------------------------------------------------------------------ swaps
@@ -572,7 +464,7 @@ def swap_responsibility_judge(
     requester_share: Decimal | str,
     colleague_share: Decimal | str,
     note: str = "",
-) -> list[Absence]:
+) -> list[DisciplineRecord]:
     """SWAP-05: a missed or empty shift of a done swap (`which`: "swapped" or "return") is absence for both,
     with the shares the team lead judged (together 100%). Closes an open debt whose return was missed."""
     swap = _locked(swap)
@@ -585,19 +477,27 @@ def swap_responsibility_judge(
     shift = checks.swapped_shift(swap) if which == "swapped" else checks.return_shift(swap)
     if which not in ("swapped", "return") or shift is None:
         raise ValidationError({"which": "选择误班的班次：换班班次或还班班次"})
-    shares = [(swap.requester.name, _share(requester_share)), (swap.colleague.name, _share(colleague_share))]
+    shares = [
+        (swap.requester.name, discipline.responsibility_share(requester_share)),
+        (swap.colleague.name, discipline.responsibility_share(colleague_share)),
+    ]
     if problem := swap_05.shares_problem(shares):
         raise ValidationError({"share": problem[0]})
-    if Absence.objects.filter(
-        rule_id="SWAP-05", subject_type=SUBJECT, subject_id=swap.pk, date=shift.day, shift_type=shift.shift_type
+    if DisciplineRecord.objects.filter(
+        kind=DisciplineRecord.Kind.ABSENCE,
+        rule_id="SWAP-05",
+        subject_type=SUBJECT,
+        subject_id=swap.pk,
+        date=shift.day,
+        shift_type=shift.shift_type,
     ).exists():
         raise ValidationError({"which": f"{shift.label}的责任已经记录"})
     facts = swap_05.ResponsibilityJudgement(shift.label, shift.day, tuple(shares))
     outcome = policy.evaluate(unit=swap.period.unit, rule_ids=["SWAP-05"], facts=facts)
     text = "; ".join(f.detail("zh") for f in outcome.notes) or swap_05.judgement_text(facts)[0]
-    note = (note.strip() + "\n" + text).strip()[:NOTE_MAX]
+    note = (note.strip() + "\n" + text).strip()[:RECORD_NOTE_MAX]
     absences = [
-        _absence_create(
+        discipline.absence_write(
             actor=actor,
             person=person,
             day=shift.day,

@@ -1,8 +1,10 @@
 """Pages of the swaps app: my swaps, asking, the open board, a swap's page (accept, decide, judge), return
-debts, the monthly swap register and the absence register."""
+debts and the monthly swap register. The absence register moved to the discipline register (/discipline/); its old
+addresses here still arrive there."""
 
 from django.urls import path
 
+from zhiban.core.redirects import moved
 from zhiban.swaps import views
 
 app_name = "swaps"
@@ -14,8 +16,8 @@ urlpatterns = [
     path("debts/", views.debts, name="debts"),
     path("register/", views.register, name="register"),
     path("register/xlsx/", views.register_xlsx, name="register_xlsx"),
-    path("absences/", views.absences, name="absences"),
-    path("absences/record/", views.absence_new, name="absence_record"),
+    path("absences/", moved("discipline:register")),
+    path("absences/record/", moved("discipline:absence_record")),
     path("<str:public_id>/", views.detail, name="detail"),
     path("<str:public_id>/accept/", views.accept, name="accept"),
     path("<str:public_id>/decline/", views.decline, name="decline"),

@@ -14,15 +14,12 @@ from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
-from zhiban.core import clock
 from zhiban.core.query import requested_month
-from zhiban.org.models import Person
+from zhiban.discipline import selectors as discipline_selectors
 from zhiban.org.scopes import organisation_of
 from zhiban.roster.services import month_bounds
 from zhiban.swaps import checks, selectors, services, xlsx
 from zhiban.swaps.models import SwapRequest
-
-ABSENCE_RULES = ("SWAP-06", "LEAVE-05", "LEAVE-01")
 
 
 def _user(request: HttpRequest) -> User:
@@ -116,7 +113,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "can_withdraw": selectors.can_withdraw(user, swap),
         "can_decide": bool(selectors.decidable_steps(user, swap)),
         "can_judge": selectors.can_judge(user, swap),
-        "absences": selectors.absence_list(user=user).filter(subject_type=selectors.SUBJECT, subject_id=swap.pk),
+        "absences": discipline_selectors.absence_list(user=user).filter(
+            subject_type=selectors.SUBJECT, subject_id=swap.pk
+        ),
     }
     return render(request, "swaps/detail.html", context)
 
@@ -217,51 +216,3 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=xlsx.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="swaps-{month:%Y%m}.xlsx"'
     return response
-
-
-@login_required
-def absences(request: HttpRequest) -> HttpResponse:
-    """旷工登记: absences of the people I manage and my own; managers record one here."""
-    user = _user(request)
-    context = {
-        "absences": selectors.absence_list(user=user).order_by("-date", "id")[:200],
-        "people": selectors.manageable_people(user=user),
-        "rules": ABSENCE_RULES,
-        "today": clock.today(),
-    }
-    return render(request, "swaps/absences.html", context)
-
-
-@login_required
-@require_POST
-def absence_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    try:
-        person = selectors.manageable_people(user=user).get(public_id=request.POST.get("person", ""))
-    except Person.DoesNotExist:
-        raise PermissionDenied from None
-    try:
-        day = dt.date.fromisoformat(request.POST.get("day", ""))
-    except ValueError:
-        messages.error(request, _("day: enter a date like 2026-12-15"))
-        return redirect("swaps:absences")
-    rule_id = request.POST.get("rule_id", "")
-    try:
-        if rule_id not in ABSENCE_RULES:
-            raise ValidationError({"rule_id": _("choose a rule")})
-        services.absence_record(
-            actor=user,
-            person=person,
-            day=day,
-            shift_type=None,
-            rule_id=rule_id,
-            subject_type="",
-            subject_id=None,
-            share=request.POST.get("share", "1"),  # type: ignore[arg-type]
-            note=request.POST.get("note", ""),
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The absence is recorded."))
-    return redirect("swaps:absences")

@@ -47,14 +47,16 @@ def test_cal_01_import_at_the_limit_passes_and_a_day_past_it_is_refused_citing_t
         services.calendar_year_import(actor=None, data=FRIDAY_MAKEUP.encode(), year=2027)  # the Friday before: not
     citation = raised.value.citation
     assert citation is not None
-    assert (citation.rule_id, citation.pack_id, citation.clause, citation.policy_version) == (
+    # No source says which days are holidays: CAL-01 cites the product default (issue 11 item 8).
+    assert (citation.rule_id, citation.pack_id, citation.source, citation.clause, citation.policy_version) == (
         "CAL-01",
         "maintenance",
-        "三 第二条(二)",
+        "default",
+        "",
         3,
     )
     assert raised.value.citation_line(chinese=True) == (
-        "CAL-01 法定节假日与调休上班日以国家安排为准 (maintenance · P2 三 第二条(二) · 策略版本 3)"
+        "CAL-01 法定节假日与调休上班日以国家安排为准 (maintenance · default · 策略版本 3)"
     )
     assert raised.value.messages(chinese=False) == [
         "row 3, column kind: a make-up workday must be a Saturday or Sunday"
@@ -74,12 +76,12 @@ def test_cal_01_the_shared_calendar_cites_the_first_organisation_by_path_and_no_
     (finding,) = raised.value.findings
     assert (finding.citation.pack_id, finding.citation.source, finding.citation.clause) == (
         "bureau-shifts",
-        "P5",
-        "二(1)",
+        "default",
+        "",
     )
     assert raised.value.message_dict == {
         "kind": [
-            "CAL-01 法定节假日与调休上班日以国家安排为准 (bureau-shifts · P5 二(1) · 策略版本 1): "
+            "CAL-01 法定节假日与调休上班日以国家安排为准 (bureau-shifts · default · 策略版本 1): "
             "2026-12-30：调休上班日只能是星期六或星期日"
         ]
     }
@@ -140,7 +142,7 @@ def test_cal_01_import_page_shows_the_citation_and_the_refusal_is_counted(seeded
     response = admin_client.post(reverse("calendar:import"), {"year": 2027, "file": upload})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "CAL-01 法定节假日与调休上班日以国家安排为准 (maintenance · P2 三 第二条(二) · 策略版本 1)" in body
+    assert "CAL-01 法定节假日与调休上班日以国家安排为准 (maintenance · default · 策略版本 1)" in body
     assert "第3行 kind 列：调休上班日只能是星期六或星期日" in body
     event = RuleEvent.objects.get()
     assert (event.organisation_id, event.code, event.outcome) == (

@@ -168,7 +168,7 @@ def test_administrator_bad_correction_shows_the_rule_and_changes_nothing(seeded:
     assert response.status_code == 400
     # No organisation adopted a pack: the deployment's baseline (the first pack's template, version 0) is cited.
     cited = (
-        "CAL-01 法定节假日与调休上班日以国家安排为准 (bureau · P3 二.2 · 策略版本 0): "
+        "CAL-01 法定节假日与调休上班日以国家安排为准 (bureau · default · 策略版本 0): "
         "2026-12-30：调休上班日只能是星期六或星期日"
     )
     assert cited in response.content.decode()

@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from zhiban.accounts import services as account_services
 from zhiban.accounts.tests.clients import client_for, verified_client
 from zhiban.compliance import report as compliance_report
+from zhiban.discipline import services as discipline_services
 from zhiban.leave import services as leave_services
 from zhiban.leave.tests.test_services import choose, file_leave
 from zhiban.policy import compliance
 from zhiban.policy.errors import RuleViolationError
 from zhiban.roster import duty_changes
-from zhiban.swaps import services as swap_services
 
 DECEMBER = dt.date(2026, 12, 1)
 NOVEMBER = dt.date(2026, 11, 1)  # the fixtures' clock: rules refused and warnings overridden happen now
@@ -42,7 +42,7 @@ def month_of_events(roster_org: dict[str, Any], published: Any, colleague: Any) 
     choose(tree, leave, published, colleague)
     leave_services.leave_decide(actor=tree["head_a"].user, leave=leave, approve=True, comment="同意")
     # an absence with a half share
-    swap_services.absence_record(
+    discipline_services.absence_record(
         actor=None,
         person=tree["staff_b"],
         day=dt.date(2026, 12, 8),

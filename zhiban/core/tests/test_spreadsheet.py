@@ -29,8 +29,8 @@ from zhiban.core.spreadsheet import (
 )
 from zhiban.org.models import Person, Unit
 from zhiban.policy.rules import ros_08
+from zhiban.roster.compensation import xlsx as allowance_xlsx
 from zhiban.roster.models import RosterPeriod, ShiftType
-from zhiban.roster.rest import xlsx as allowance_xlsx
 from zhiban.swaps import xlsx as swap_xlsx
 from zhiban.swaps.models import SwapRequest
 

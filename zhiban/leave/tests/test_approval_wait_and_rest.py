@@ -21,8 +21,8 @@ from zhiban.notify.models import OutboxMessage
 from zhiban.policy import selectors as policy_selectors
 from zhiban.policy.services import policy_parameter_override
 from zhiban.roster import services as roster_services
+from zhiban.roster.compensation import selectors as rest_selectors
 from zhiban.roster.models import RestTaking, RosterPeriod
-from zhiban.roster.rest import selectors as rest_selectors
 from zhiban.roster.tests.conftest import EDIT_TIME, fill_day
 
 from .conftest import DAY, local

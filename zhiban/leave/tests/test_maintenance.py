@@ -1,5 +1,5 @@
 """Leave under the `maintenance` pack: LEAVE-02 length, LEAVE-03 chain by length with the manager's consent,
-LEAVE-04 one per station, LEAVE-05 late requests warn and need a reason."""
+LEAVE-04 one per station, LEAVE-05 requests fewer than 2 days ahead refused (P2 二.3: 必须提前2天)."""
 
 from __future__ import annotations
 
@@ -115,13 +115,16 @@ def test_leave_04_leave_of_another_station_does_not_count(maint: dict) -> None:
     assert file(maint, person="staff_b").status == "pending"
 
 
-def test_leave_05_two_days_ahead_is_on_time_one_day_warns(maint: dict) -> None:
+def test_leave_05_two_days_ahead_is_on_time_one_day_is_refused_even_with_a_reason(maint: dict) -> None:
     with time_machine.travel(local(2026, 12, 5, 23, 59), tick=False):
         assert not file(maint).late
-    with time_machine.travel(local(2026, 12, 6, 0, 0), tick=False):
-        with pytest.raises(ValidationError) as refused:
-            file(maint, person="staff_b")
-        assert "warning_reason" in refused.value.message_dict
-        late = file(maint, person="staff_b", warning_reason="临时通知")
-    assert late.late
-    assert RuleEvent.objects.filter(code="LEAVE-05.apply_ahead", outcome="overridden").count() == 1
+    events = AuditEvent.objects.count()
+    with time_machine.travel(local(2026, 12, 6, 0, 0), tick=False), pytest.raises(RuleViolationError) as refused:
+        file(maint, person="staff_b", warning_reason="临时通知")
+    assert refused.value.codes == ["LEAVE-05.apply_ahead"]
+    assert refused.value.messages == [
+        "LEAVE-05 须提前2天申请请假 (maintenance · P2 二.3 · 策略版本 1): 请假须提前2天申请，本次仅提前1天"
+    ]
+    assert not LeaveRequest.objects.filter(person=maint["staff_b"]).exists()
+    assert AuditEvent.objects.count() == events
+    assert RuleEvent.objects.filter(code="LEAVE-05.apply_ahead", outcome="overridden").count() == 0

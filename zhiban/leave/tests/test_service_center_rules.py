@@ -55,6 +55,8 @@ def centre(org_tree: dict[str, Any]) -> Any:
         tree["centre_director"] = _person("centre_director", org, Role.CENTRE_DIRECTOR)
         tree["team_lead"] = _person("banzhang", tree["station_a"], Role.TEAM_LEAD)
         tree["colleague"] = _person("colleague", tree["station_a"])
+        tree["colleague"].job_type = tree["staff_a"].job_type  # an operator too: a seat is an operator's (ROS-01)
+        tree["colleague"].save(update_fields=["job_type"])
         CalendarDay.objects.update_or_create(
             date=HOLIDAY,
             defaults={
@@ -368,3 +370,95 @@ def test_leave_01_no_reminder_once_the_leave_is_cancelled_on_return(centre: dict
     run_jobs_at(centre, local(2026, 12, 12, 0, 0))
     assert Job.objects.get(kind="leave.return_reminder").status == "done"
     assert told(centre["staff_a"], "销假提醒") == 0
+
+
+# ── LEAVE-07 who may file for someone else, LEAVE-08 who is told ─────────────────────────────────────────────────
+
+
+def test_leave_07_a_colleague_may_file_sick_leave_for_someone_who_is_told_but_not_personal_leave(
+    centre: dict,
+) -> None:
+    """P7 请假 四: 事假必须由本人出面办理，不得由他人代请，病假除外 — any colleague of the organisation may file sick
+    leave for someone (here one of another department), and the person hears of it; personal leave is refused."""
+    events = AuditEvent.objects.count()
+    with pytest.raises(RuleViolationError) as refused:
+        file(centre, actor=centre["staff_b"].user, kind="personal")
+    assert refused.value.codes == ["LEAVE-07.filed_by_self"]
+    assert refused.value.messages == [
+        "LEAVE-07 事假由本人办理，病假可由他人代请 (service-center · P7 客服部请假制度汇编 四 · 策略版本 1): "
+        "事假必须由staff_a本人办理，staff_b不得代请（病假除外）"
+    ]
+    unchanged(events)
+    leave = sick_leave_by(centre, "staff_b")
+    assert (leave.person, leave.filed_by) == (centre["staff_a"], centre["staff_b"].user)
+    assert told(centre["staff_a"], "staff_b为您提交了请假：病假 12月10日起") == 1
+
+
+def test_leave_07_someone_of_another_organisation_may_not_file_sick_leave(centre: dict) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from zhiban.org.tests.factories import UnitFactory
+
+    stranger = _person("stranger", UnitFactory.create(name="外单位", kind="organisation"))
+    with pytest.raises(PermissionDenied):
+        file(centre, actor=stranger.user, kind="sick")
+    assert LeaveRequest.objects.count() == 0
+
+
+def test_leave_07_the_form_offers_colleagues_and_the_api_refuses_their_personal_leave_citing_the_rule(
+    centre: dict,
+) -> None:
+    from django.test import Client
+
+    from zhiban.accounts.tests.clients import client_for
+
+    from .test_api_and_views import bearer
+
+    page = client_for(centre["colleague"]).get("/leave/new/").content.decode()
+    assert f'value="{centre["staff_a"].public_id}"' in page
+    body = {
+        "person": centre["staff_a"].public_id,
+        "kind": "personal",
+        "starts_at": "2026-12-10T00:00:00+08:00",
+        "ends_at": "2026-12-12T00:00:00+08:00",
+        "reason": "发烧",
+    }
+    headers = bearer(centre["colleague"])
+    refused = Client().post("/api/v1/leave/requests", body, content_type="application/json", headers=headers)
+    assert refused.status_code == 422
+    assert [v["code"] for v in refused.json()["violations"]] == ["LEAVE-07.filed_by_self"]
+    assert "不得代请（病假除外）" in refused.json()["detail"][0]
+    filed = Client().post(
+        "/api/v1/leave/requests", {**body, "kind": "sick"}, content_type="application/json", headers=headers
+    )
+    assert filed.status_code == 201
+    assert LeaveRequest.objects.get().filed_by == centre["colleague"].user
+
+
+def sick_leave_by(tree: dict[str, Any], filer: str, **changes: Any) -> LeaveRequest:
+    values = {"starts_at": local(2026, 12, 10, 0), "ends_at": local(2026, 12, 12, 0), **changes}
+    return file(tree, actor=tree[filer].user, kind="sick", **values)
+
+
+def test_leave_08_an_emergency_sick_leave_is_told_to_the_team_lead_an_ordinary_one_is_not(centre: dict) -> None:
+    """P7 请假 五: 急诊必须在班前电话通知（可委托他人）班长 — the team lead gets the record of the call."""
+    centre["travel"].move_to(local(2026, 12, 10, 7, 30))
+    ordinary = sick_leave_by(centre, "colleague", starts_at=local(2026, 12, 10, 8))
+    assert told(centre["team_lead"], "急诊病假") == 0
+    services.leave_cancel(actor=centre["colleague"].user, leave=ordinary)
+    sick_leave_by(centre, "colleague", starts_at=local(2026, 12, 10, 8), emergency=True, phoned_at=local(2026, 12, 10, 7))
+    message = OutboxMessage.objects.get(recipient=centre["team_lead"].user, subject__startswith="急诊病假")
+    assert message.subject == "急诊病假：staff_a 病假 12月10日起"
+    assert message.body == "staff_a急诊病假，已于2026-12-10 07:00（班前）电话通知班长"
+
+
+def test_leave_08_a_certificate_handed_in_is_told_to_the_team_lead(
+    centre: dict, settings: Any, tmp_path: Any
+) -> None:
+    """P7 请假 五: 假条必须在病假到期后第一天交给班长."""
+    settings.MEDIA_ROOT = tmp_path
+    leave = sick_leave(centre)
+    assert told(centre["team_lead"], "病假证明已提交") == 0
+    upload(centre, leave, PDF, "zheng.pdf", *SICK)
+    assert told(centre["team_lead"], "病假证明已提交：staff_a 12月10日至12月11日") == 1
+    assert told(centre["staff_a"], "病假证明已提交") == 0  # who handed it in needs no message

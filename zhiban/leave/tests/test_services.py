@@ -227,3 +227,77 @@ def test_rest_request_beyond_the_open_balance_is_refused_citing_ros_07(roster_or
         )
     assert "ROS-07" in str(refused.value)
     assert RestRequest.objects.count() == 0
+
+
+# ── SUB-01 in `bureau`: the secretariat is told (P3 二.2: 由各处自行调整，并提前向秘书处报备) ──────────────────────
+
+
+def _reports(tree: dict[str, Any]) -> list[Any]:
+    from zhiban.notify.models import OutboxMessage
+
+    return list(
+        OutboxMessage.objects.filter(recipient=tree["secretary"].user, subject__startswith="值班调整报备").order_by("id")
+    )
+
+
+def _substitution(tree: dict[str, Any], period: RosterPeriod, substitute: Any) -> Substitution:
+    return services.substitution_file(
+        actor=tree["staff_a"].user,
+        person=tree["staff_a"],
+        period=period,
+        day=DAY,
+        shift_type=tree["duty"],
+        post="duty_officer",
+        substitute=substitute,
+        reason="出差",
+    )
+
+
+def test_sub_01_an_approved_substitution_is_reported_to_the_secretariat_before_the_duty(
+    roster_org: dict, published: Any, colleague: Any
+) -> None:
+    row = _substitution(roster_org, published, colleague)
+    assert _reports(roster_org) == []  # asked, not yet decided by the department: nothing to report
+    roster_org["travel"].move_to(local(2026, 12, 7, 9))  # the duty starts at 09:00: still in advance
+    services.substitution_decide(actor=roster_org["head_a"].user, substitution=row, approve=True)
+    (report,) = _reports(roster_org)
+    line = f"colleague顶替staff_a值{DAY:%Y-%m-%d} {roster_org['duty'].name} 值班人员，由colleague承担全部值班责任"
+    assert report.subject == f"值班调整报备：{line}"
+    assert report.body == line
+
+
+def test_sub_01_a_substitution_approved_after_the_duty_began_is_reported_saying_it_is_late(
+    roster_org: dict, published: Any, colleague: Any
+) -> None:
+    row = _substitution(roster_org, published, colleague)
+    roster_org["travel"].move_to(local(2026, 12, 7, 9, 1))  # a minute past the start of the duty
+    with pytest.raises(ValidationError) as needs_reason:
+        services.substitution_decide(actor=roster_org["head_a"].user, substitution=row, approve=True)
+    assert "SUB-01" in needs_reason.value.message_dict["warning_reason"][0]
+    assert _reports(roster_org) == []
+    services.substitution_decide(actor=roster_org["head_a"].user, substitution=row, approve=True, reason="临时出差")
+    (report,) = _reports(roster_org)
+    assert "调整未能提前向秘书处报备" in report.body
+
+
+def test_sub_01_a_leave_cover_is_reported_to_the_secretariat(roster_org: dict, published: Any, colleague: Any) -> None:
+    leave = file_leave(roster_org)
+    choose(roster_org, leave, published, colleague)
+    services.leave_decide(actor=roster_org["head_a"].user, leave=leave, approve=True)
+    (report,) = _reports(roster_org)
+    assert "由colleague承担全部值班责任" in report.subject
+
+
+def test_sub_01_without_report_to_secretariat_the_secretariat_is_not_told(
+    roster_org: dict, published: Any, colleague: Any
+) -> None:
+    from zhiban.policy.models import Policy
+    from zhiban.policy.services import policy_parameter_override
+
+    policy = Policy.objects.get(unit=roster_org["org"])
+    policy_parameter_override(
+        actor=None, policy=policy, rule_id="SUB-01", parameter="report_to_secretariat", value=False
+    )
+    row = _substitution(roster_org, published, colleague)
+    services.substitution_decide(actor=roster_org["head_a"].user, substitution=row, approve=True)
+    assert _reports(roster_org) == []

@@ -165,6 +165,15 @@ def company_works(fact: DayFact, *, six_day_week: bool = True) -> bool:
     return six_day_week and fact.day.weekday() == 5 and not fact.holiday_name
 
 
+def duty_day_kind(fact: DayFact, params: Mapping[str, Any]) -> str:
+    """The kind of a day as duties see it — workday, rest_day or holiday: the state calendar's (CAL-01: a make-up
+    workday works, an in-lieu rest day rests), with an ordinary Saturday a working day where the pack keeps a six-day
+    week (`six_day_week`, P4 第二条(一) 自星期一至星期六)."""
+    if company_works(fact, six_day_week=bool(params.get("six_day_week", False))):
+        return "workday"
+    return "holiday" if fact.holiday_name else "rest_day"
+
+
 def company_shift_duties(
     days: Iterable[DayFact],
     *,
@@ -245,8 +254,9 @@ def rest_periods_covered(facts: DutyCoverage, params: Mapping[str, Any]) -> list
     """Every holiday and weekend period is covered by duty from its start to its end, without a gap."""
     work_start = params.get("work_start", DEFAULT_WORK_START)
     work_end = params.get("work_end", DEFAULT_WORK_END)
+    days = [DayFact(f.day, duty_day_kind(f, params) == "workday", f.holiday_name) for f in facts.days]  # six-day week
     findings = []
-    for period in rest_periods(facts.days, work_start=work_start, work_end=work_end):
+    for period in rest_periods(days, work_start=work_start, work_end=work_end):
         for start, end in _gaps(period, facts.duties):
             findings.append(
                 Finding(

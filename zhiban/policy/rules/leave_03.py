@@ -43,6 +43,12 @@ class Approver:
     consent: bool = False  # the managing department's consent (maintenance), not an approval by length
 
 
+def counts_duty_days(params: Mapping[str, Any]) -> bool:
+    """`counted_in`: whether leave is counted in the person's own duty days (shift work round the clock) rather than
+    in working days."""
+    return params.get("counted_in") == "duty_days"
+
+
 def _approver(order: int, role: str, level: str) -> Approver:
     zh, en = ROLES[role]
     return Approver(order, role, level, f"{zh}审批", f"the {en} approves")

@@ -1,6 +1,7 @@
 """LEAVE-05 — apply ahead of time; a late request needs a manager's approval, otherwise it is absence.
 
-maintenance (P2 二.3): apply `min_days_ahead` days ahead; a later request warns and records a reason.
+maintenance (P2 二.3): apply `min_days_ahead` days ahead; a later request is refused (the text says 必须 and
+gives no late path; a duty someone cannot do is substituted under SUB-01).
 service-center (P7 请假 二): ordinary personal leave `personal_days_ahead` days ahead, special personal
 leave and sick leave `special_before_shift` before the shift; a later request takes effect only with a
 manager's approval, and without it the absence counts as 旷工. Django-free.
@@ -58,7 +59,7 @@ def is_late(facts: LeaveFacts, params: Mapping[str, Any]) -> bool:
 
 
 def apply_ahead(facts: LeaveFacts, params: Mapping[str, Any]) -> list[Finding]:
-    """maintenance: a request filed fewer than `min_days_ahead` days before the leave warns."""
+    """maintenance: a request filed fewer than `min_days_ahead` days before the leave is refused (必须提前2天)."""
     limit = int(params["min_days_ahead"])
     ahead = days_ahead(facts)
     if ahead >= limit:
@@ -66,7 +67,7 @@ def apply_ahead(facts: LeaveFacts, params: Mapping[str, Any]) -> list[Finding]:
     return [
         Finding(
             RULE_ID,
-            Severity.WARN,
+            Severity.ENFORCE,
             f"请假须提前{limit}天申请，本次仅提前{max(ahead, 0)}天",
             f"leave is asked for {limit} days ahead; this request is {max(ahead, 0)} day(s) ahead",
             {"min_days_ahead": limit, "days_ahead": ahead},

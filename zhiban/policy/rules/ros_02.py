@@ -24,8 +24,9 @@ SECTION = "ROS-02 综合科"  # the reason a person outside the general-affairs 
 WORKING_KINDS = frozenset({"workday", "makeup_workday"})  # a make-up workday (调休上班) is a working day
 
 
-def weekday_blocks(days: Iterable[tuple[dt.date, str]]) -> list[tuple[dt.date, ...]]:
-    """The weekday blocks of a period: the working days of each ISO calendar week, in date order.
+def weekday_blocks(days: Iterable[tuple[dt.date, str]], size: int | None = None) -> list[tuple[dt.date, ...]]:
+    """The weekday blocks of a period: the working days of each ISO calendar week, in date order, `size` at most
+    each (`weekday_block_days`, P3 二.1 "周一至周五……每人5天": a week's sixth working day starts the next turn).
 
     `days` are (date, kind) pairs, kind workday (make-up workdays included) / rest_day / holiday.
     A week with a make-up Saturday or Sunday gives a block of 6, a week with holidays a shorter
@@ -37,7 +38,8 @@ def weekday_blocks(days: Iterable[tuple[dt.date, str]]) -> list[tuple[dt.date, .
         if kind in WORKING_KINDS:
             year, week, _ = day.isocalendar()
             weeks.setdefault((year, week), []).append(day)
-    return [tuple(block) for _, block in sorted(weeks.items())]
+    step = size if size and size > 0 else 7
+    return [tuple(block[i : i + step]) for _, block in sorted(weeks.items()) for i in range(0, len(block), step)]
 
 
 @dataclass(frozen=True)
@@ -222,9 +224,10 @@ def turns(
     grouped: dict[Cell, tuple[Cell, ...]] = {}
     for cells in ros_01.rest_periods(kinds, single, params):
         grouped |= {cell: tuple(cells) for cell in cells}
-    if int(params.get("weekday_block_days", 1)) > 1:
+    size = int(params.get("weekday_block_days", 1))
+    if size > 1:
         index = {d: i for i, d in enumerate(dates)}
-        for week in weekday_blocks(zip(dates, kinds, strict=True)):
+        for week in weekday_blocks(zip(dates, kinds, strict=True), size):
             for shift in single:
                 if shift.runs_on("workday"):
                     turn = tuple((index[d], shift.code) for d in week)

@@ -16,6 +16,11 @@ REQUEST_CHANNELS = ("swap", "substitution", "leave")
 CHANNELS = (*REQUEST_CHANNELS, "correction", "edit")
 
 
+def compiler(params: Mapping[str, Any]) -> str:
+    """Who compiles the roster: the secretariat (default, P3 一.2 秘书处负责值班人员的安排) or each department."""
+    return str(params.get("compiled_by", "secretariat"))
+
+
 def deadline(start: dt.date, params: Mapping[str, Any], tz: dt.tzinfo) -> dt.datetime:
     """When a roster whose first duty day is `start` must be published, in `tz`.
 

@@ -58,6 +58,12 @@ class RosterSheet:
     days: tuple[SheetDay, ...]
 
 
+def sheet_layout(params: Mapping[str, Any]) -> tuple[str, bool]:
+    """The printed sheet's paper (`paper`: A4 landscape by default, or portrait) and whether mobiles are listed
+    beside office phones (`show_mobile`)."""
+    return str(params.get("paper", "A4-landscape")), bool(params.get("show_mobile", True))
+
+
 def _days(days: list[dt.date]) -> tuple[str, str]:
     shown = days[:LISTED]
     more = len(days) > LISTED

@@ -73,9 +73,15 @@ def substitute_responsible(facts: Substitution, params: Mapping[str, Any]) -> li
     ]
 
 
+def reports_to_secretariat(params: Mapping[str, Any]) -> bool:
+    """bureau (P3 二.2: 由各处自行调整，并提前向秘书处报备): whether an approved change of duty is reported to the
+    secretariat (the leave service tells it when the change is approved)."""
+    return bool(params.get("report_to_secretariat", False))
+
+
 def reported_in_advance(facts: Substitution, params: Mapping[str, Any]) -> list[Finding]:
-    """bureau: the secretariat hears of the change when it takes effect; after the duty started is not in advance."""
-    if not params.get("report_to_secretariat", True) or facts.at <= facts.duty_starts_at:
+    """bureau: the secretariat is told of the change when it takes effect; after the duty started is not in advance."""
+    if not reports_to_secretariat(params) or facts.at <= facts.duty_starts_at:
         return []
     return [
         Finding(

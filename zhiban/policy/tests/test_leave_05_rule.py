@@ -20,18 +20,24 @@ MAINTENANCE = policy("maintenance")
 SERVICE = policy("service-center")
 
 
-def test_leave_05_maintenance_two_days_ahead_passes_and_one_day_warns() -> None:
+def test_leave_05_maintenance_two_days_ahead_passes_and_one_day_is_refused() -> None:
     params = MAINTENANCE.parameters("LEAVE-05")
     assert apply_ahead(leave(filed_at=at(8, 23, 59)), params) == []
     (finding,) = apply_ahead(leave(filed_at=at(9, 0, 0)), params)
     assert finding.rule_id == "LEAVE-05"
+    assert finding.refuses
     assert finding.message_zh == "请假须提前2天申请，本次仅提前1天"
 
 
-def test_leave_05_maintenance_late_request_is_a_warning_needing_a_reason() -> None:
+def test_leave_05_maintenance_late_request_is_refused_citing_the_clause() -> None:
+    """P2 二.3 says 必须提前2天 and gives no late path: enforce, not a warning (issue 11 item 8)."""
+    assert evaluate(MAINTENANCE, ["LEAVE-05"], leave(filed_at=at(8, 23, 59))).ok
     outcome = evaluate(MAINTENANCE, ["LEAVE-05"], leave(filed_at=at(9)))
-    assert outcome.ok
-    assert [w.code for w in outcome.warnings] == ["LEAVE-05.apply_ahead"]
+    assert not outcome.warnings
+    (violation,) = outcome.violations
+    assert violation.code == "LEAVE-05.apply_ahead"
+    assert (violation.citation.source, violation.citation.clause) == ("P2", "二.3")
+    assert "必须提前2天" in violation.citation.text.zh
 
 
 def test_leave_05_service_center_personal_leave_the_day_before_is_on_time_the_same_day_late() -> None:

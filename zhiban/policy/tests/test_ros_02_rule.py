@@ -49,6 +49,13 @@ def test_ros_02_a_week_with_a_make_up_day_has_a_block_of_six() -> None:
     assert block == dates(14, 15, 16, 17, 18, 20, month=9)
 
 
+def test_ros_02_weekday_block_days_at_the_week_and_one_below() -> None:
+    """`weekday_block_days` = 6 keeps the make-up week one block; 5 ("每人5天") gives its sixth day to the next turn."""
+    week = kinds(dt.date(2026, 9, 14), dt.date(2026, 9, 20))
+    assert weekday_blocks(week, 6) == [dates(14, 15, 16, 17, 18, 20, month=9)]
+    assert weekday_blocks(week, 5) == [dates(14, 15, 16, 17, 18, month=9), dates(20, month=9)]
+
+
 def test_ros_02_a_period_starting_mid_week() -> None:
     blocks = weekday_blocks(kinds(dt.date(2026, 10, 14), dt.date(2026, 10, 21)))
     assert blocks == [dates(14, 15, 16), dates(19, 20, 21)]

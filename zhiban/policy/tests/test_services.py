@@ -213,7 +213,7 @@ def test_org_01_enforce_in_english(live: dict) -> None:
             unit=live["station_a"], rule_ids=["ORG-01"], facts=UnitPlacement("一班", "team", "team", "甲班")
         )
     assert refused.value.messages == [
-        "ORG-01 Units nest: organisation → department → station or team (bureau · P3 一.1–2 · policy version 1): "
+        "ORG-01 Units nest: organisation → department → station or team (bureau · default · policy version 1): "
         "a team (一班) cannot be placed under the team 甲班"
     ]
 

@@ -126,8 +126,7 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
         shifts[a.shift_type_id] = a.shift_type
     rows_by_month: dict[tuple[int, int], list[DayRow]] = defaultdict(list)
     _, params = selectors.rule_parameters(period.unit, [ros_06.RULE_ID])
-    show_mobile = bool(params.get(ros_06.RULE_ID, {}).get("show_mobile", True))
-    paper = str(params.get(ros_06.RULE_ID, {}).get("paper", LANDSCAPE))
+    paper, show_mobile = ros_06.sheet_layout(params.get(ros_06.RULE_ID, {}))
     shift_types = selectors.shift_types_for(period.unit)
     seasons = calendar_selectors.effective_seasons(period.unit).dates
     for day in period.days():

@@ -116,7 +116,7 @@ def report(*, user: Any, unit: Any, year: int) -> Report:
     table = point_table(unit)
     weights = {"weekday": table.weekday, "weekend": table.weekend, "holiday": table.holiday, "night": table.night}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    kinds = solver_kinds(start, end)
+    kinds = solver_kinds(start, end, unit)
     people: Sequence[Any] = list(
         Person.objects.filter(unit__path__startswith=unit.path, is_active=True, kind="staff").order_by("name")
     )

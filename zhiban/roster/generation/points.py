@@ -9,12 +9,10 @@ from typing import Any
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.models import Unit
-from zhiban.policy.rules import ros_04
+from zhiban.policy.rules import cal_02, ros_04
 from zhiban.roster import selectors
 from zhiban.roster.models import ShiftType
 
-# Solver day kinds (the keys of the point table) for the roster's calendar kinds.
-SOLVER_KIND = {"workday": "weekday", "rest_day": "weekend", "holiday": "holiday"}
 DEFAULTS = ros_04.DEFAULT_POINTS
 
 
@@ -46,12 +44,12 @@ def ros_04_params(unit: Unit) -> dict[str, Any]:
     return params.get(ros_04.RULE_ID, {})
 
 
-def solver_kinds(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """weekday / weekend / holiday for each date (CAL-02 facts from the calendar)."""
-    kinds = {}
-    for fact in calendar_selectors.day_facts(start, end):
-        if fact.is_working_day:
-            kinds[fact.day] = "weekday"
-        else:
-            kinds[fact.day] = "holiday" if fact.holiday_name else "weekend"
-    return kinds
+def solver_kinds(start: dt.date, end: dt.date, unit: Unit | None = None) -> dict[dt.date, str]:
+    """weekday / weekend / holiday (the point table's keys) for each date, from the one day-kind function
+    (`selectors.day_kinds`: with `unit`, as its pack sees days; without, the state calendar alone)."""
+    if unit is None:
+        return {
+            fact.day: ros_04.SOLVER_KIND[cal_02.duty_day_kind(fact, {})]
+            for fact in calendar_selectors.day_facts(start, end)
+        }
+    return {day: ros_04.SOLVER_KIND[kind] for day, kind in selectors.day_kinds(unit, start, end).items()}

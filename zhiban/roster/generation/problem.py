@@ -114,7 +114,7 @@ def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) 
             version__period__published_version=F("version"),
         ).select_related("shift_type")
     )
-    kinds = solver_kinds(window, period.start - dt.timedelta(days=1))
+    kinds = solver_kinds(window, period.start - dt.timedelta(days=1), period.unit)
     for a in rows:
         totals[a.person_id] += table.of(kinds[a.date], is_night(a.shift_type))
     return totals

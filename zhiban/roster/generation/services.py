@@ -2,12 +2,12 @@
 
 The result goes into the draft through `roster.services.draft_fill`, which checks every cell as a single
 edit would (ORG-03 through the rule engine, ROS-01 posts and qualifications). A cell it refuses is left out
-and reported on the run; the rest is written at once.
+and reported on the run with its rule and message (draft_fill returns the refusals as data); the rest is written
+at once.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,13 +19,13 @@ from zhiban.core import audit, clock, jobs
 from zhiban.org.models import Person
 from zhiban.roster import selectors
 from zhiban.roster import services as roster_services
+from zhiban.roster.cells import CellRefusal
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.models import RosterPeriod, ShiftType
 
 JOB_KIND = "roster.generate"
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 1, 600
 MAX_REFUSALS = 50
-_CELL = re.compile(r"cell (\d+) ")
 
 Cell = tuple[Any, ShiftType, str, Sequence[Person]]
 
@@ -42,10 +42,10 @@ def generation_start(*, actor: User | None, period: RosterPeriod, time_limit_s: 
     _require_schedule(actor, period)
     if not MIN_TIME_LIMIT <= time_limit_s <= MAX_TIME_LIMIT:
         raise ValidationError({"time_limit_s": f"between {MIN_TIME_LIMIT} and {MAX_TIME_LIMIT} seconds"})
-    if period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None:
-        raise ValidationError(
-            {"period": "ROS-03: the roster is published; it changes only through a correction, not a new draft"}
-        )
+    # ROS-03 change_only_by_request: a published roster without a draft changes only through a correction
+    roster_services.enforce_change(
+        period, published=period.status == RosterPeriod.Status.PUBLISHED and selectors.draft_of(period) is None
+    )
     now = clock.now()
     for stale in period.generation_runs.filter(status__in=GenerationRun.ACTIVE):
         if stale.abandoned(now):  # its worker is gone: end it so a new run may start
@@ -90,12 +90,9 @@ def generation_stop(*, actor: User | None, run: GenerationRun) -> GenerationRun:
     return run
 
 
-def _refused_index(error: ValidationError) -> int | None:
-    for message in error.messages:
-        found = _CELL.search(message)
-        if found:
-            return int(found.group(1))
-    return None
+class _TooManyRefusals(Exception):
+    def __init__(self, refused: Sequence[CellRefusal]) -> None:
+        self.refused = refused
 
 
 @transaction.atomic
@@ -110,25 +107,23 @@ def generation_finish(
     )
     actor = run.created_by
     refused: list[str] = []
-    remaining = list(cells)
     written = 0
-    while remaining:
+    if cells:
         try:
             with transaction.atomic():
-                roster_services.draft_fill(
-                    actor=actor, period=run.period, cells=remaining, source=run.public_id, whole=True
+                fill = roster_services.draft_fill(
+                    actor=actor, period=run.period, cells=cells, source=run.public_id, whole=True, keep_going=True
                 )
-            written = len(remaining)
-            break
+                if len(fill.refused) > MAX_REFUSALS:
+                    raise _TooManyRefusals(fill.refused)  # undone: a roster this far from the rules is not written
+            refused = [refusal.line() for refusal in fill.refused]
+            written = len(cells) - len(fill.refused)
+        except _TooManyRefusals as too_many:
+            refused = [refusal.line() for refusal in too_many.refused[: MAX_REFUSALS + 1]]
+            status = GenerationRun.Status.FAILED
         except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            index = _refused_index(error) if isinstance(error, ValidationError) else None
-            if index is None or len(refused) >= MAX_REFUSALS:
-                refused.append("; ".join(messages))
-                status, written = GenerationRun.Status.FAILED, 0
-                break
-            day, shift_type, post, people = remaining.pop(index - 1)
-            refused.append(f"{day} {shift_type.name} {post} ({', '.join(p.name for p in people)}): {messages[0]}")
+            refused = ["; ".join(error.messages if isinstance(error, ValidationError) else [str(error)])]
+            status = GenerationRun.Status.FAILED
     for name, value in fields.items():
         setattr(run, name, value)
     run.status, run.refused, run.written, run.finished_at = status, refused, written, clock.now()

@@ -17,7 +17,9 @@ MEASURED_DAY = dt.date(2026, 12, 7)  # a Monday: the first staff member's duty, 
 
 
 def _person(prefix: str, name: str, unit: Any, role: str | None = None) -> Person:
-    person = PersonFactory.create(name=f"{prefix}{name}", unit=unit, user=UserFactory.create(username=f"{prefix}{name}"))
+    person = PersonFactory.create(
+        name=f"{prefix}{name}", unit=unit, user=UserFactory.create(username=f"{prefix}{name}")
+    )
     if role:
         RoleAssignmentFactory.create(person=person, role=role, unit=unit)
     return person

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhiban.approvals.models import ApprovalStep
 from zhiban.core.models import AuditEvent, Job
+from zhiban.discipline.models import DisciplineRecord
 from zhiban.policy import services as policy
 from zhiban.policy.errors import RuleViolationError
 from zhiban.roster import duties, duty_changes
 from zhiban.roster.models import Assignment, RosterVersion
 from zhiban.swaps import selectors, services
-from zhiban.swaps.models import Absence, SwapDebt, SwapRequest
+from zhiban.swaps.models import SwapDebt, SwapRequest
 from zhiban.swaps.tests.conftest import Centre
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def _state() -> tuple[int, int, int, int, int, int]:
         SwapRequest.objects.count(),
         ApprovalStep.objects.count(),
         SwapDebt.objects.count(),
-        Absence.objects.count(),
+        DisciplineRecord.objects.count(),
         RosterVersion.objects.count(),
         AuditEvent.objects.count(),
     )
