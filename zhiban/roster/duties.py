@@ -17,11 +17,10 @@ from django.db.models import F
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
-from zhiban.org.candidates import duty_candidate
+from zhiban.org.candidates import duty_candidate, organisation_ids
 from zhiban.org.models import Person, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import services as policy
-from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.rules.ros_01 import PostHolder, RestGap, SeatHolder, ShiftPosts
 from zhiban.roster import selectors, unavailability
 from zhiban.roster.generation.points import is_night, point_table, solver_kinds
@@ -41,9 +40,6 @@ def policy_min_rest(unit: Unit) -> dt.timedelta:
     does not set it)."""
     _, params = selectors.rule_parameters(unit, ["ROS-01"])
     return params.get("ROS-01", {}).get("min_rest", dt.timedelta(0))
-
-
-DAY_KIND = {"weekday": "workday", "weekend": "rest_day", "holiday": "holiday"}
 
 
 @dataclass(frozen=True)
@@ -81,14 +77,15 @@ def _published(person_ids: Iterable[int], start: dt.date, end: dt.date) -> list[
 def _duties(rows: list[Assignment], start: dt.date, end: dt.date) -> list[Duty]:
     if not rows:
         return []
-    kinds = solver_kinds(start, end)
     tz = clock.local_tz()
     seasons: dict[int, object] = {}
+    kinds: dict[int, dict[dt.date, str]] = {}  # by unit: the one day-kind function, as each roster's unit sees days
     result = []
     for a in rows:
         period = a.version.period
         if period.unit_id not in seasons:
             seasons[period.unit_id] = calendar_selectors.effective_seasons(period.unit).dates
+            kinds[period.unit_id] = selectors.day_kinds(period.unit, start, end)
         starts, ends = a.shift_type.window(a.date, seasons[period.unit_id], tz)  # type: ignore[arg-type]
         result.append(
             Duty(
@@ -99,7 +96,7 @@ def _duties(rows: list[Assignment], start: dt.date, end: dt.date) -> list[Duty]:
                 a.person,
                 starts,
                 ends,
-                DAY_KIND[kinds[a.date]],
+                kinds[period.unit_id][a.date],
                 is_night(a.shift_type),
             )
         )
@@ -181,18 +178,10 @@ def cover_candidates(
         )
         people = [p for p in people if p.pk in holders]
     allowed = []
+    ids = organisation_ids(people, organisation)
     for person in people:
-        outcome = policy.evaluate(
-            unit=period.unit,
-            rule_ids=["ORG-03"],
-            facts=DutyCandidate(
-                person_name=person.name,
-                person_kind=person.kind,
-                capacity="substitute",
-                person_organisation=organisation_of(person.unit).public_id,
-                duty_organisation=organisation.public_id,
-            ),
-        )
+        facts = duty_candidate(person, organisation=organisation, capacity="substitute", ids=ids)
+        outcome = policy.evaluate(unit=period.unit, rule_ids=["ORG-03"], facts=facts)
         if not outcome.violations:
             allowed.append(person)
     starts, ends = _window(period, day, shift_type)

@@ -348,10 +348,7 @@ def _board_checks(
         checked.append(entry)
     if not checked:
         return []
-    kinds = {  # CAL-01: make-up workdays are workdays, in-lieu rest days rest days
-        fact.day: "workday" if fact.is_working_day else "holiday" if fact.holiday_name else "rest_day"
-        for fact in calendar_selectors.day_facts(yesterday, today)
-    }
+    kinds: dict[str, dict[dt.date, str]] = {}  # by organisation: the one day-kind function (`day_kinds`)
     organisations = {organisation_key(entry.unit) for entry in checked}
     shift_types: dict[str, list[ShiftType]] = defaultdict(list)
     for shift_type in ShiftType.objects.filter(organisation_id__in=[int(key) for key in organisations]).order_by(
@@ -370,7 +367,10 @@ def _board_checks(
             if not any(p.start <= day <= p.end for p in covering.get(unit.pk, [])):
                 continue
             rostered = {key[1]: shift for key, shift in shown.items() if key[0] == day}
-            runs = [s for s in shift_types[organisation_key(unit)] if s.applies_to(kinds[day]) or s.pk in rostered]
+            key = organisation_key(unit)
+            if key not in kinds:
+                kinds[key] = day_kinds(unit, yesterday, today)
+            runs = [s for s in shift_types[key] if s.applies_to(kinds[key][day]) or s.pk in rostered]
             for shift_type in runs:
                 board_shift = rostered.get(shift_type.pk)
                 start, end = shift_type.window(day, seasons[unit.pk], tz)

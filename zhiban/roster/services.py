@@ -150,13 +150,6 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 # ------------------------------------------------------------------------------------ cell checks
 
 
-def day_kind(day: dt.date) -> str:
-    fact = calendar_selectors.day_facts(day, day)[0]
-    if fact.is_working_day:
-        return "workday"
-    return "holiday" if fact.holiday_name else "rest_day"
-
-
 def check_cell(period: RosterPeriod, day: dt.date, shift_type: ShiftType, post: str, people: Sequence[Person]) -> None:
     """Refuse a cell that breaks a rule: the date, the shift's days and posts (ROS-01), outsiders
     (ORG-03 via the rule engine) and the post's qualification (`zhiban.roster.cells`)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from zhiban.calendar import selectors as calendar_selectors
@@ -67,7 +66,7 @@ def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row
     """One row per date and shift worked that day; queries do not grow with the assignments."""
     shifts = selectors.shift_types_for(period.unit)
     marks = selectors.day_marks(period.start, period.end)
-    facts = {day: day_kind_of(day, marks) for day in period.days()}
+    facts = selectors.day_kinds(period.unit, period.start, period.end)
     by_cell: dict[tuple[dt.date, int], dict[str, list[Person]]] = defaultdict(lambda: defaultdict(list))
     for a in selectors.assignments_of(version):
         by_cell[(a.date, a.shift_type_id)][a.post].append(a.person)
@@ -96,14 +95,3 @@ def period_rows(period: RosterPeriod, version: RosterVersion | None) -> list[Row
             )
             first = False
     return rows
-
-
-def day_kind_of(day: dt.date, marks: Mapping[dt.date, tuple[str, str]]) -> str:
-    """workday / rest_day / holiday as `services.day_kind` reads them, from already loaded calendar rows."""
-    found = marks.get(day)
-    if found is None:
-        return "workday" if day.weekday() < 5 else "rest_day"
-    kind, holiday = found
-    if kind in ("workday", "makeup_workday"):
-        return "workday"
-    return "holiday" if holiday else "rest_day"

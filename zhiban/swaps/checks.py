@@ -20,14 +20,13 @@ from zhiban.policy import services as policy
 from zhiban.policy.engine import Outcome
 from zhiban.policy.rules import swap_01, swap_02, swap_03, swap_04, swap_07
 from zhiban.roster import duties as roster_duties
+from zhiban.roster import selectors as roster_selectors
 from zhiban.roster.duties import Duty
-from zhiban.roster.generation.points import solver_kinds
 from zhiban.roster.models import RosterPeriod, ShiftType
 from zhiban.swaps.models import SwapRequest
 
 # How far around a swapped shift a person's other shifts are read (adjacency and 连班).
 AROUND = dt.timedelta(days=7)
-DAY_KIND = {"weekday": "workday", "weekend": "rest_day", "holiday": "holiday"}
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,9 @@ def slot(shift: Shift) -> swap_03.Slot:
     return swap_03.Slot(shift.key, shift.label, starts, ends)
 
 
-def day_kind(day: dt.date) -> str:
-    return DAY_KIND[solver_kinds(day, day)[day]]
+def day_kind(shift: Shift) -> str:
+    """workday / rest_day / holiday of the shift's day, as its roster sees days (`roster.selectors.day_kinds`)."""
+    return roster_selectors.day_kinds(shift.period.unit, shift.day, shift.day)[shift.day]
 
 
 def active_swaps(person: Person, *, exclude: SwapRequest | None = None) -> list[SwapRequest]:
@@ -185,7 +185,7 @@ def enforce(proposal: Proposal, *, approvals: tuple[bool, bool] | None = None) -
             )
         )
     facts.append(_sequence(p.requester, p.swapped, p.existing))
-    shifts = [swap_07.SwapShift(p.swapped.label, p.swapped.day, day_kind(p.swapped.day))]
+    shifts = [swap_07.SwapShift(p.swapped.label, p.swapped.day, day_kind(p.swapped))]
     if p.colleague is not None:
         if not p.is_return:
             facts.append(
@@ -201,7 +201,7 @@ def enforce(proposal: Proposal, *, approvals: tuple[bool, bool] | None = None) -
         facts.append(_rest(p.requester, p.swapped, p.back))
         if p.back is not None:
             facts.append(_sequence(p.colleague, p.back, p.existing))
-            shifts.append(swap_07.SwapShift(p.back.label, p.back.day, day_kind(p.back.day)))
+            shifts.append(swap_07.SwapShift(p.back.label, p.back.day, day_kind(p.back)))
     facts.append(swap_07.HolidaySwap(tuple(shifts)))
     if approvals is not None and p.colleague is not None:
         rule_ids.append("SWAP-01")

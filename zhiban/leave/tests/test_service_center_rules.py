@@ -446,15 +446,14 @@ def test_leave_08_an_emergency_sick_leave_is_told_to_the_team_lead_an_ordinary_o
     ordinary = sick_leave_by(centre, "colleague", starts_at=local(2026, 12, 10, 8))
     assert told(centre["team_lead"], "急诊病假") == 0
     services.leave_cancel(actor=centre["colleague"].user, leave=ordinary)
-    sick_leave_by(centre, "colleague", starts_at=local(2026, 12, 10, 8), emergency=True, phoned_at=local(2026, 12, 10, 7))
+    phoned = local(2026, 12, 10, 7)
+    sick_leave_by(centre, "colleague", starts_at=local(2026, 12, 10, 8), emergency=True, phoned_at=phoned)
     message = OutboxMessage.objects.get(recipient=centre["team_lead"].user, subject__startswith="急诊病假")
     assert message.subject == "急诊病假：staff_a 病假 12月10日起"
     assert message.body == "staff_a急诊病假，已于2026-12-10 07:00（班前）电话通知班长"
 
 
-def test_leave_08_a_certificate_handed_in_is_told_to_the_team_lead(
-    centre: dict, settings: Any, tmp_path: Any
-) -> None:
+def test_leave_08_a_certificate_handed_in_is_told_to_the_team_lead(centre: dict, settings: Any, tmp_path: Any) -> None:
     """P7 请假 五: 假条必须在病假到期后第一天交给班长."""
     settings.MEDIA_ROOT = tmp_path
     leave = sick_leave(centre)

@@ -161,6 +161,16 @@ def test_nobody_else_may_file_for_a_person_outside_their_scope(roster_org: dict,
     assert LeaveRequest.objects.count() == 0
 
 
+def test_leave_07_is_not_in_bureau_so_a_colleague_may_not_file_even_sick_leave(
+    roster_org: dict, published: Any, colleague: Any
+) -> None:
+    """Only P7 lets someone else file sick leave (LEAVE-07 病假除外); under `bureau` it is the person or a manager."""
+    with pytest.raises(PermissionDenied):
+        file_leave(roster_org, actor=colleague.user, kind="sick")
+    assert LeaveRequest.objects.count() == 0
+    assert file_leave(roster_org, actor=roster_org["head_a"].user, kind="sick").filed_by == roster_org["head_a"].user
+
+
 def test_cancel_and_return(roster_org: dict, published: Any, colleague: Any) -> None:
     leave = file_leave(roster_org)
     services.leave_cancel(actor=roster_org["staff_a"].user, leave=leave)
@@ -235,9 +245,8 @@ def test_rest_request_beyond_the_open_balance_is_refused_citing_ros_07(roster_or
 def _reports(tree: dict[str, Any]) -> list[Any]:
     from zhiban.notify.models import OutboxMessage
 
-    return list(
-        OutboxMessage.objects.filter(recipient=tree["secretary"].user, subject__startswith="值班调整报备").order_by("id")
-    )
+    reports = OutboxMessage.objects.filter(recipient=tree["secretary"].user, subject__startswith="值班调整报备")
+    return list(reports.order_by("id"))
 
 
 def _substitution(tree: dict[str, Any], period: RosterPeriod, substitute: Any) -> Substitution:

@@ -1,4 +1,5 @@
-"""SWAP-08 — a swap creates a debt: the return shift (还班) is tracked until worked (P7 客服部换班制度 三、六).
+"""SWAP-08 — a swap creates a debt: the return shift (还班) is tracked until worked (a product default: P7
+客服部换班制度 三、六 mention returns but do not say how they are tracked).
 
 An unscheduled return is reminded once it has been open `remind_after_days`; a scheduled one the
 day before it and on the day; a return whose day passed without the returner on duty stays open

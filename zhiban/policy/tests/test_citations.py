@@ -70,3 +70,10 @@ def test_cal_01_no_source_defines_the_holiday_calendar_so_every_pack_cites_a_def
     assert "原文未规定节假日和调休上班日如何认定" in citation.text.zh
     assert "国务院办公厅每年公布的节假日安排" in citation.text.zh
     assert "does not say which days are holidays" in citation.text.en
+
+
+def test_swap_08_no_clause_says_how_returns_are_tracked_so_the_citation_is_a_default() -> None:
+    citation = builtin_packs()["service-center"].rule("SWAP-08").citation  # type: ignore[union-attr]
+    assert citation.is_default
+    assert "原文未规定如何跟踪还班" in citation.text.zh
+    assert "does not say how returns are tracked" in citation.text.en

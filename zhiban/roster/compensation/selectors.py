@@ -17,13 +17,13 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from zhiban.accounts.models import User
-from zhiban.calendar import selectors as calendar_selectors
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
 from zhiban.org.scopes import department_of, organisation_of, person_of, unit_scope
 from zhiban.policy import selectors as policy_selectors
 from zhiban.policy.rules import ros_07, ros_08
 from zhiban.roster.compensation.models import RestCredit, RestTaking
 from zhiban.roster.models import Assignment
+from zhiban.roster.selectors import day_kinds as roster_day_kinds
 from zhiban.roster.selectors import rule_parameters
 
 REST_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
@@ -190,20 +190,15 @@ def duties_of_month(unit: Unit, first: dt.date, last: dt.date) -> list[ros_08.Du
         .select_related("person", "shift_type")
         .order_by("date", "person__name")
     )
-    kinds = day_kinds(first, last)
+    kinds = day_kinds(unit, first, last)
     return [
         ros_08.Duty(a.person.name, a.date, kinds[a.date], a.shift_type.code, a.person.public_id) for a in assignments
     ]
 
 
-def _kind(fact: Any) -> str:
-    if fact.is_working_day:
-        return "workday"
-    return "holiday" if fact.holiday_name else "rest_day"
-
-
-def day_kinds(first: dt.date, last: dt.date) -> dict[dt.date, str]:
-    return {fact.day: _kind(fact) for fact in calendar_selectors.day_facts(first, last)}
+def day_kinds(unit: Unit, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    """workday / rest_day / holiday as the unit's duties see them (`roster.selectors.day_kinds`)."""
+    return roster_day_kinds(unit, first, last)
 
 
 def allowance_report(unit: Unit, first: dt.date, last: dt.date) -> ros_08.AllowanceReport:

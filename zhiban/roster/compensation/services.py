@@ -49,7 +49,7 @@ def credits_sync(version: RosterVersion) -> dict[str, int]:
     params = selectors.rest_params(period.unit)
     wanted: dict[CellKey, tuple[str, Decimal]] = {}
     if params is not None:
-        kinds = selectors.day_kinds(period.start, period.end)
+        kinds = selectors.day_kinds(period.unit, period.start, period.end)
         for a in version.assignments.select_related("shift_type"):
             category = ros_07.credited_category(kinds[a.date], a.shift_type.code, params)
             if category is not None:

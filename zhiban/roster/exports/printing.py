@@ -24,7 +24,6 @@ from zhiban.policy.engine import CitedFinding
 from zhiban.policy.rules import ros_06
 from zhiban.roster import selectors
 from zhiban.roster.models import Post, RosterPeriod, RosterVersion, ShiftType
-from zhiban.roster.tables import day_kind_of
 
 COLUMNS = ("日期", "星期", "带班领导", "值班人员", "联系电话", "驾驶员", "备注")
 MAKEUP_MARK = ros_06.MAKEUP_MARK
@@ -129,10 +128,11 @@ def month_sheets(period: RosterPeriod, version: RosterVersion | None) -> list[Mo
     paper, show_mobile = ros_06.sheet_layout(params.get(ros_06.RULE_ID, {}))
     shift_types = selectors.shift_types_for(period.unit)
     seasons = calendar_selectors.effective_seasons(period.unit).dates
+    kinds = selectors.day_kinds(period.unit, period.start, period.end)
     for day in period.days():
         kind, holiday = marks.get(day, ("", ""))
         row = DayRow(date=day, weekday=weekday_label(day), mark=day_mark(kind, holiday), kind=kind, holiday=holiday)
-        worked = [s for s in shift_types if s.applies_to(day_kind_of(day, marks))]
+        worked = [s for s in shift_types if s.applies_to(kinds[day])]
         worked += [shifts[pk] for pk in by_day.get(day, {}) if shifts[pk] not in worked]
         for shift in worked:
             for post, count in shift.posts():

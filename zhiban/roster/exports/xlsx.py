@@ -343,6 +343,7 @@ def _wanted_cells(
 ) -> list[tuple[str, int, str, dt.date, ShiftType, str, list[Person]]]:
     """(sheet, row, column, date, shift, post, people) for every post of every day listed in the sheet."""
     shifts = selectors.shift_types_for(period.unit)
+    kinds = selectors.day_kinds(period.unit, period.start, period.end)
     refused = _refused_cells(ws, errors)
     year = _title_year(ws["A1"].value) if (1, 1) not in refused else None
     wanted = []
@@ -353,7 +354,8 @@ def _wanted_cells(
         if day is None:
             errors.add(ws.title, row_number, COLUMNS[0], f"{values[0]!r} is not a date")
             continue
-        day_shifts = [s for s in shifts if s.applies_to(services.day_kind(day))]
+        kind = kinds.get(day) or selectors.day_kinds(period.unit, day, day)[day]
+        day_shifts = [s for s in shifts if s.applies_to(kind)]
         for column, post in POST_COLUMNS.items():
             if (row_number, column + 1) in refused:
                 continue

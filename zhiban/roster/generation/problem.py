@@ -10,11 +10,11 @@ from django.db.models import F, Q
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
+from zhiban.org.candidates import duty_candidate, organisation_ids
 from zhiban.org.models import Person, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ros_04
-from zhiban.policy.rules.org_03 import DutyCandidate
 from zhiban.policy.shaping import MEMBER, PersonFacts, PostFacts, RosterFacts, ShiftFacts
 from zhiban.roster import rotation, selectors, solver
 from zhiban.roster import unavailability as roster_unavailability
@@ -65,23 +65,18 @@ def _duty_candidates(period: RosterPeriod) -> tuple[list[Person], list[str]]:
     role_holders = RoleAssignment.objects.filter(
         role__in=[r for r in POST_ROLE.values() if r], unit__path__startswith=organisation.path
     ).values("person_id")
-    candidates = Person.objects.filter(
-        Q(unit__path__startswith=period.unit.path) | Q(pk__in=role_holders, is_active=True)
-    ).select_related("unit", "job_type")
+    candidates = list(
+        Person.objects.filter(
+            Q(unit__path__startswith=period.unit.path) | Q(pk__in=role_holders, is_active=True)
+        ).select_related("unit", "job_type")
+    )
+    ids = organisation_ids(candidates, organisation)
     for person in candidates:
         if not person.is_active:
             excluded.append(f"{person.name}: not active")
             continue
         outcome = policy.evaluate(
-            unit=period.unit,
-            rule_ids=["ORG-03"],
-            facts=DutyCandidate(
-                person_name=person.name,
-                person_kind=person.kind,
-                capacity="duty_staff",
-                person_organisation=organisation_of(person.unit).public_id,
-                duty_organisation=organisation.public_id,
-            ),
+            unit=period.unit, rule_ids=["ORG-03"], facts=duty_candidate(person, organisation=organisation, ids=ids)
         )
         if outcome.violations:
             excluded.append(f"{person.name}: ORG-03")

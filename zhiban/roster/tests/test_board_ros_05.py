@@ -76,7 +76,8 @@ def test_ros_05_an_unfilled_shift_on_now_is_flagged_from_its_start_and_not_a_min
 
 
 def test_ros_05_a_unit_with_nobody_on_the_board_today_still_shows_what_is_missing(company: dict) -> None:
-    entry = board_of(company, local(2026, 12, 5, 10))  # Saturday: a day and a night shift, nobody rostered
+    # Sunday, a rest day (P4 第二条: Saturday works in the six-day week): a day and a night shift, nobody rostered
+    entry = board_of(company, local(2026, 12, 6, 10))
     assert (entry.now, entry.today, entry.tomorrow) == ([], [], [])
     assert [(f.finding.details["shift"], f.finding.details["on_now"]) for f in entry.findings] == [
         ("日班", True),
@@ -85,11 +86,11 @@ def test_ros_05_a_unit_with_nobody_on_the_board_today_still_shows_what_is_missin
 
 
 def test_ros_05_the_board_page_shows_the_findings_and_the_phones(company: dict) -> None:
-    company["travel"].move_to(local(2026, 12, 5, 10))
+    company["travel"].move_to(local(2026, 12, 6, 10))
     page = client_for(company["staff_a"]).get("/board/").content.decode()
     assert 'data-code="ROS-05.on_duty_named"' in page
-    assert "12月5日日班（08:00–17:00，正在值班）值班人员缺1人" in page
-    assert "12月5日夜班（17:30–08:00）值班人员缺1人" in page
+    assert "12月6日日班（08:00–17:00，正在值班）值班人员缺1人" in page
+    assert "12月6日夜班（17:30–08:00）值班人员缺1人" in page
     assert "board-empty" not in page
 
 
