@@ -97,9 +97,7 @@ def _read_module(module: ModuleType) -> RuleModule:
     shape = getattr(module, "shape", None)
     if shape is not None and not callable(shape):
         raise TypeError("shape is not a function")
-    return RuleModule(
-        rule_id=rule_id, module_name=module.__name__, checks=checks, borrows=dict(borrows), shape=shape
-    )
+    return RuleModule(rule_id=rule_id, module_name=module.__name__, checks=checks, borrows=dict(borrows), shape=shape)
 
 
 def discover(package: ModuleType = rules_package) -> Registry:

@@ -77,7 +77,7 @@ def validate_paths(
         by_id[pack.id] = path.name
         errors.extend(_registry_problems(pack, path.name, rules))
         errors.extend(
-            f"{path.name}: {rule_id}.parameters.{name}: declared, but no code reads it (changing it would change nothing)"
+            f"{path.name}: {rule_id}.parameters.{name}: declared, but no code reads it (a change would change nothing)"
             for rule_id, name in unread_parameters(pack, rules)
         )
         packs.append(pack)

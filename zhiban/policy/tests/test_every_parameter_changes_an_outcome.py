@@ -52,7 +52,11 @@ def _roster(pack: Pack, policy: ResolvedPolicy) -> RosterFacts:
             _minutes(s.summer[0]),
             (_minutes(s.summer[1]) - _minutes(s.summer[0])) % 1440 or 1440,
             s.day_kinds,
-            (("duty_leader", int(s.needs_leader)), ("duty_officer", s.officers), ("standby_driver", int(s.needs_driver))),
+            (
+                ("duty_leader", int(s.needs_leader)),
+                ("duty_officer", s.officers),
+                ("standby_driver", int(s.needs_driver)),
+            ),
             s.is_night,
         )
         for s in specs

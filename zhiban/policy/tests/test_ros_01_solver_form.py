@@ -86,10 +86,12 @@ def _centre(people: tuple[PersonFacts, ...], days: int = 2) -> RosterFacts:
 
 def test_ros_01_shape_gives_cover_seats_by_job_type_a_senior_quota_and_the_minimum_rest() -> None:
     form = shape(CENTRE, _centre(()))
-    assert len(form.cover) == 6 and {(c.minimum, c.maximum) for c in form.cover} == {(2, 2)}
+    assert len(form.cover) == 6
+    assert {(c.minimum, c.maximum) for c in form.cover} == {(2, 2)}
     (seat,) = form.posts
     assert seat.job_types == frozenset({"operator", "repair_engineer"})
-    assert {(q.minimum, q.min_grade) for q in form.quotas} == {(1, SENIOR_GRADE)} and len(form.quotas) == 6
+    assert {(q.minimum, q.min_grade) for q in form.quotas} == {(1, SENIOR_GRADE)}
+    assert len(form.quotas) == 6
     assert form.min_rest_minutes == 8 * 60
 
 
