@@ -15,7 +15,9 @@ from django.db.models import Q
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
+from zhiban.org.candidates import duty_candidate
 from zhiban.org.models import Person
+from zhiban.org.scopes import organisation_of
 from zhiban.policy import services as policy
 from zhiban.policy.engine import Outcome
 from zhiban.policy.rules import swap_01, swap_02, swap_03, swap_04, swap_07
@@ -168,7 +170,8 @@ class Proposal:
 
 
 def enforce(proposal: Proposal, *, approvals: tuple[bool, bool] | None = None) -> Outcome:
-    """Refuse the proposal (RuleViolationError citing the rules) when a SWAP rule forbids it.
+    """Refuse the proposal (RuleViolationError citing the rules) when a SWAP rule, or ORG-03 for the colleague who
+    would take the duty, forbids it.
 
     With `approvals` (requester's and colleague's team lead), SWAP-01 is checked too: the swap is about to
     take effect.
@@ -195,6 +198,8 @@ def enforce(proposal: Proposal, *, approvals: tuple[bool, bool] | None = None) -
                     swap_02.count_in_month(counted_days(p.colleague, exclude=p.existing), month),
                 )
             )
+        rule_ids.insert(0, "ORG-03")  # the colleague takes a duty: never a guard, cleaner or outsider (P1 二)
+        facts.append(duty_candidate(p.colleague, organisation=organisation_of(p.swapped.period.unit)))
         rule_ids.append("SWAP-04")
         facts.append(_pair(p.requester, p.colleague))
         facts.append(_rest(p.colleague, p.back, p.swapped))

@@ -52,8 +52,9 @@ def _event(a: Assignment, seasons: Any, personal: bool) -> Event:
     event.add("dtstamp", a.version.published_at or clock.now())
     event.add("last-modified", a.version.published_at or clock.now())
     event.add("sequence", a.version.number)
-    if unit.duty_phone:
-        event.add("description", f"值班室电话：{unit.duty_phone}")
+    notes = [*a.shift_type.phases(), *([f"值班室电话：{unit.duty_phone}"] if unit.duty_phone else [])]
+    if notes:
+        event.add("description", "；".join(notes))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", f"明日值班：{post} · {a.shift_type.name} · {unit.name}")

@@ -281,6 +281,28 @@ def test_swap_04_other_job_type_two_grades_apart_or_unknown_grade_is_refused(
     assert _state() == state
 
 
+def test_org_03_a_guard_of_the_centre_is_never_asked_to_take_a_shift_by_swap(roster: Centre) -> None:
+    """The colleague who takes the swapped shift stands duty: ORG-03 refuses a guard at the request, citing the
+    rule (before, only publishing the swap's new roster version refused them, after both team leads approved)."""
+    from zhiban.org.models import PersonKind
+
+    from .conftest import _person
+
+    c = roster
+    guard = _person("baoan", c["team_a"], job=c["operator"])  # an operator by job type, a guard by kind
+    guard.kind = PersonKind.GUARD
+    guard.save(update_fields=["kind"])
+    state = _state()
+    with pytest.raises(RuleViolationError) as error:
+        services.swap_request(actor=c["wang"].user, duty=c.token(c["wang"], dec(7), "early"), colleague=guard)
+    assert refused(error) == ["ORG-03.outsider_never_on_duty"]
+    assert error.value.messages == [
+        "ORG-03 外单位人员、保安等不得担任值班人员 (service-center · default · 策略版本 1): baoan（保安）不得担任值班人员"
+    ]
+    assert _state() == state
+    assert ask(c, "wang", 7, "zhao").status == "open"  # a colleague of the kind staff: asked
+
+
 def test_swap_04_open_requests_are_shown_only_to_eligible_colleagues(roster: Centre) -> None:
     c = roster
     swap = ask(c, "wang", 7)
