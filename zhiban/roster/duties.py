@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
 from zhiban.org.candidates import duty_candidate, organisation_ids
@@ -63,11 +61,11 @@ class Duty:
 
 def _published(person_ids: Iterable[int], start: dt.date, end: dt.date) -> list[Assignment]:
     return list(
-        Assignment.objects.filter(
+        Assignment.objects.published()
+        .filter(
             person_id__in=list(person_ids),
             date__gte=start,
             date__lte=end,
-            version__period__published_version=F("version"),
         )
         .select_related("shift_type", "person", "version__period__unit")
         .order_by("date", "shift_type__sort_order", "post")

@@ -177,6 +177,12 @@ class RosterVersion(models.Model):
         return self.published_at is None
 
 
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def published(self) -> AssignmentQuerySet:
+        """The duties of the rosters as published: each period's current published version, nothing of a draft."""
+        return self.filter(version__period__published_version=models.F("version"))
+
+
 class Assignment(models.Model):
     """值班安排 — one person on one post of one shift on one date, in one version. Pinned ones are kept by
     the generator (固定)."""
@@ -187,6 +193,8 @@ class Assignment(models.Model):
     post = models.CharField(_("post"), max_length=20, choices=Post.choices)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roster_assignments")
     pinned = models.BooleanField(_("pinned"), default=False)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "shift_type__sort_order", "post", "id"]

@@ -13,8 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F
-
 from zhiban.org.models import Person, Role, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import engine
@@ -114,9 +112,9 @@ def _holders(version: RosterVersion | None) -> dict[tuple[dt.date, int], str]:
 def previous_holder(period: RosterPeriod) -> str | None:
     """Who held the last turn of the unit's latest published period before this one (the order goes on)."""
     last = (
-        Assignment.objects.filter(
+        Assignment.objects.published()
+        .filter(
             version__period__unit=period.unit,
-            version__period__published_version=F("version"),
             date__lt=period.start,
             post=ROTATING_POST,
             shift_type__officers=1,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import User
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
@@ -181,9 +181,9 @@ def duties_of_month(unit: Unit, first: dt.date, last: dt.date) -> list[ros_08.Du
     """Every duty of the published rosters of the unit and the units below it in the month (the latest
     version of each period)."""
     assignments = (
-        Assignment.objects.filter(
+        Assignment.objects.published()
+        .filter(
             version__period__unit__path__startswith=unit.path,
-            version__period__published_version=F("version"),
             date__gte=first,
             date__lte=last,
         )

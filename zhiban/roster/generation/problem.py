@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock
@@ -102,12 +102,13 @@ def prior_points(period: RosterPeriod, people: list[Person], table: PointTable) 
     if period.start <= window:
         return totals
     rows = list(
-        Assignment.objects.filter(
+        Assignment.objects.published()
+        .filter(
             person__in=people,
             date__gte=window,
             date__lt=period.start,
-            version__period__published_version=F("version"),
-        ).select_related("shift_type")
+        )
+        .select_related("shift_type")
     )
     kinds = solver_kinds(window, period.start - dt.timedelta(days=1), period.unit)
     for a in rows:

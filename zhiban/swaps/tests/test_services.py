@@ -297,7 +297,8 @@ def test_org_03_a_guard_of_the_centre_is_never_asked_to_take_a_shift_by_swap(ros
         services.swap_request(actor=c["wang"].user, duty=c.token(c["wang"], dec(7), "early"), colleague=guard)
     assert refused(error) == ["ORG-03.outsider_never_on_duty"]
     assert error.value.messages == [
-        "ORG-03 外单位人员、保安等不得担任值班人员 (service-center · default · 策略版本 1): baoan（保安）不得担任值班人员"
+        "ORG-03 外单位人员、保安等不得担任值班人员 (service-center · default · 策略版本 1): "
+        "baoan（保安）不得担任值班人员"
     ]
     assert _state() == state
     assert ask(c, "wang", 7, "zhao").status == "open"  # a colleague of the kind staff: asked
