@@ -242,11 +242,10 @@ def enforce_change(period: RosterPeriod, *, published: bool, channel: str = "edi
 
 
 def locked_period(period: RosterPeriod) -> RosterPeriod:
-    return (
-        RosterPeriod.objects.select_for_update(of=("self",))
-        .select_related("unit", "published_version")
-        .get(pk=period.pk)
-    )
+    """The period's row locked. Its published version is read after the lock, not joined: on PostgreSQL a row
+    re-read after waiting for a lock keeps the joined rows of the statement's snapshot, so a version published by
+    whoever held the lock would be missing (the period would look unpublished)."""
+    return RosterPeriod.objects.select_for_update(of=("self",)).select_related("unit").get(pk=period.pk)
 
 
 def locked_with_draft(period: RosterPeriod) -> tuple[RosterPeriod, RosterVersion | None]:
