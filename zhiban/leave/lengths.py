@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from zhiban.core import clock
-from zhiban.org.models import Person
+from zhiban.org.models import Person, Unit
 from zhiban.roster import duties as roster_duties
 from zhiban.roster.generation.points import solver_kinds
 
@@ -42,11 +42,12 @@ def duty_days(duties: list[roster_duties.Duty], starts_at: dt.datetime, ends_at:
     return total
 
 
-def working_days(starts_at: dt.datetime, ends_at: dt.datetime) -> Decimal:
-    """Office workers: each working day (make-up workdays included, holidays not) the leave touches, by
-    half days — the morning before noon, the afternoon after."""
+def working_days(starts_at: dt.datetime, ends_at: dt.datetime, unit: Unit | None = None) -> Decimal:
+    """Office workers: each working day (make-up workdays included, holidays not; an ordinary Saturday where the
+    pack of `unit` keeps a six-day week, CAL-02) the leave touches, by half days — the morning before noon, the
+    afternoon after."""
     start, end = local(starts_at), local(ends_at)
-    kinds = solver_kinds(start.date(), end.date())
+    kinds = solver_kinds(start.date(), end.date(), unit)
     tz = clock.local_tz()
     total = Decimal("0")
     for day, kind in kinds.items():

@@ -249,7 +249,8 @@ def leave_facts(
         working = lengths.duty_days(duties, starts_at, ends_at)
     else:
         off_day_duties = [d for d in duties if d.day_kind != "workday"]
-        working = lengths.working_days(starts_at, ends_at) + lengths.duty_days(off_day_duties, starts_at, ends_at)
+        working = lengths.working_days(starts_at, ends_at, person.unit)
+        working += lengths.duty_days(off_day_duties, starts_at, ends_at)
     if working == 0:
         raise ValidationError({"starts_at": "这段时间没有工作日或值班，无需请假"})
     filer = selectors.active_person(actor)
