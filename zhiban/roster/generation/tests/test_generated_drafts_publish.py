@@ -97,7 +97,9 @@ def test_every_generated_draft_passes_publication(pack: str, example: dict) -> N
         driver = PersonFactory.create(name=f"司机{n}-{i}", unit=org, job_type=jobs["manager"])
         RoleAssignmentFactory.create(person=driver, role=Role.STANDBY_DRIVER, unit=org)
     away = set()
-    for which, first, length in example["leave"]:  # type: ignore[attr-defined]
+    filer = secretary.user
+    assert filer is not None
+    for which, first, length in example["leave"]:
         person = people[which % len(people)]
         starts = dt.datetime.combine(START + dt.timedelta(days=first), dt.time(), tzinfo=clock.local_tz())
         LeaveRequest.objects.create(
@@ -111,7 +113,7 @@ def test_every_generated_draft_passes_publication(pack: str, example: dict) -> N
             working_days=length,
             reason="家中有事",
             status=RequestStatus.APPROVED,
-            filed_by=secretary.user,
+            filed_by=filer,
             filed_at=starts - dt.timedelta(days=7),
         )
         away |= {(person.pk, START + dt.timedelta(days=first + i)) for i in range(length)}
