@@ -154,13 +154,17 @@ def rest_take(*, actor: User | None, person: Person, day: dt.date, days: Any, no
         recorded_at=clock.now(),
         recorded_by=actor if actor.pk else None,
     )
-    filing = ros_07.filed_with_secretariat(ros_07.RestArrangement(person.name, day, amount), {})[0]
+    # ROS-07 filed_with_secretariat, through the engine: the record the pack asks for, with its citation
+    arrangement = ros_07.RestArrangement(person.name, day, amount)
+    filing = policy.evaluate(unit=person.unit, rule_ids=["ROS-07"], facts=arrangement)
     secretariat = [p for p in selectors.secretariat_of(person.unit) if p.user_id != actor.pk]
-    notify(
-        recipients=secretariat,
-        subject=f"补休备案：{filing.message_zh}",
-        link=reverse("roster:compensatory_rest_person", args=[person.public_id]),
-    )
+    for finding in filing.findings:
+        notify(
+            recipients=secretariat,
+            subject=f"补休备案：{finding.detail('zh')}",
+            body=finding.message("zh"),
+            link=reverse("roster:compensatory_rest_person", args=[person.public_id]),
+        )
     audit.record(
         actor=actor,
         action="roster.rest.take",
@@ -188,7 +192,8 @@ def rest_month_end(*, organisation: Unit, today: dt.date) -> dict[str, int]:
         if c.open_days > 0
     ]
     facts = ros_07.MonthEnd(today, tuple(ros_07.OpenCredit(c.person.name, c.date, c.open_days) for c in credits))
-    findings = {f.details["person"]: f for f in ros_07.rest_in_month(facts, params)}
+    month_end = policy.evaluate(unit=organisation, rule_ids=["ROS-07"], facts=facts)  # cited, as the pack says
+    findings = {f.finding.details["person"]: f for f in month_end.findings if f.code == "ROS-07.rest_in_month"}
     flagged = [c for c in credits if first <= c.date and c.person.name in findings]
     secretariat = selectors.secretariat_of(organisation)
     for department_credits in selectors.by_department(flagged).values():
@@ -197,7 +202,7 @@ def rest_month_end(*, organisation: Unit, today: dt.date) -> dict[str, int]:
         notify(
             recipients=selectors.department_heads_of(unit) + secretariat,
             subject=f"补休提醒（{first.year}年{first.month}月）：{'、'.join(names)}尚有补休未安排",
-            body="\n".join(findings[name].message_zh for name in names),
+            body="\n".join(findings[name].message("zh") for name in names),
             link=reverse("roster:compensatory_rest_balances") + f"?month={first:%Y-%m}",
             dedupe_key=f"roster.rest.month_end:{organisation.pk}:{first:%Y-%m}:{department_credits[0].person.unit_id}",
         )

@@ -104,6 +104,10 @@ def test_ros_07_only_the_department_head_or_secretariat_records_rest(
     assert selectors.open_balance(staff_a) == Decimal("1")
     services.rest_take(actor=roster_org["head_a"].user, person=staff_a, day=DEC_6, days="1")
     assert selectors.open_balance(staff_a) == Decimal("0")
+    filed = OutboxMessage.objects.filter(subject__startswith="补休备案：", recipient=roster_org["secretary"].user).get()
+    assert "报秘书处备案" in filed.subject
+    assert "ROS-07" in filed.body
+    assert "策略版本" in filed.body
 
 
 @pytest.mark.parametrize("days", ["0", "-1", "0.3", "abc", "40"])
@@ -129,6 +133,11 @@ def test_ros_07_month_end_flags_on_the_first_not_on_the_second(roster_org: dict[
     assert {"head_a", "secretary"} <= told
     assert "head_b" not in told
     assert "staff_a" not in told
+    body = OutboxMessage.objects.filter(subject__contains="补休提醒").values_list("body", flat=True).first()
+    assert body is not None
+    assert "ROS-07" in body
+    assert "bureau" in body
+    assert "策略版本" in body
     assert RestCredit.objects.filter(expired__gt=0).count() == 0  # warn, never silently expire
     assert selectors.open_balance(roster_org["staff_a"]) == Decimal("1")
     event = AuditEvent.objects.filter(action="roster.rest.month_end").get()
