@@ -32,6 +32,7 @@ from zhiban.org.models import Person, Role, Unit
 from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import compliance
+from zhiban.policy import selectors as policy_selectors
 from zhiban.policy.engine import Outcome
 from zhiban.policy.rules import leave_01, leave_03, leave_04, leave_05, leave_06, leave_08, ros_07, sub_01, sub_02
 from zhiban.roster import duties as roster_duties
@@ -1054,7 +1055,10 @@ def rest_notes(person: Person, day: dt.date) -> list[str]:
     if not older:
         return []
     months = sorted({f"{c.date.year}年{c.date.month}月" for c in older})
-    return [f"{ros_07.RULE_ID} 原则上补休应在当月安排：{'、'.join(months)}的值班补休未在当月安排，将报部门和秘书处"]
+    resolved = policy_selectors.resolved_for_unit(person.unit)
+    declared = resolved is not None and resolved.pack.declares(ros_07.RULE_ID)
+    title = resolved.title(ros_07.RULE_ID).zh if resolved is not None and declared else "原则上补休应在当月安排"
+    return [f"{'、'.join(months)}的值班补休未在当月安排，将报部门和秘书处（{title}）"]
 
 
 @atomic_retrying

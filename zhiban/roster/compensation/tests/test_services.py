@@ -216,3 +216,15 @@ def test_ros_07_credits_follow_the_calendar_holiday_and_make_up_workday(
     roster_services.period_publish(actor=roster_org["secretary"].user, period=period)
     credit = RestCredit.objects.get(person=roster_org["staff_a"])
     assert (credit.date, credit.category) == (DEC_3, "holiday")  # the make-up Saturday credits nothing
+
+
+def test_ros_07_rest_of_an_earlier_month_is_noted_by_the_rule_s_title_not_its_code(
+    roster_org: dict[str, Any], published: Any
+) -> None:
+    from zhiban.leave.services import rest_notes
+
+    staff_a = roster_org["staff_a"]
+    assert rest_notes(staff_a, dt.date(2026, 12, 20)) == []  # rest in the month of the duty: nothing to say
+    (note,) = rest_notes(staff_a, dt.date(2027, 1, 4))
+    assert note.startswith("2026年12月的值班补休未在当月安排，将报部门和秘书处（")
+    assert "ROS-07" not in note
