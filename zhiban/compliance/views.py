@@ -9,7 +9,7 @@ from django.shortcuts import render
 from zhiban.accounts.models import User
 from zhiban.compliance import report as compliance_report
 from zhiban.compliance import selectors, xlsx
-from zhiban.core import dates
+from zhiban.core import dates, downloads
 from zhiban.core.charts import stacked_bars
 from zhiban.core.query import requested_month
 from zhiban.org.models import Unit
@@ -62,5 +62,7 @@ def monthly_xlsx(request: HttpRequest, unit_id: str) -> HttpResponse:
     unit = _unit(request, unit_id)
     report = compliance_report.build(unit, requested_month(request))
     response = HttpResponse(xlsx.workbook_bytes(report), content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="compliance-{unit.public_id}-{report.month:%Y%m}.xlsx"'
+    response["Content-Disposition"] = downloads.disposition(
+        downloads.file_name(f"{unit.name}合规月报", f"{report.month.year}年{report.month.month}月", extension="xlsx")
+    )
     return response

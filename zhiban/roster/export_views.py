@@ -3,6 +3,8 @@ feeds and their tokens. Thin: parse, call a selector or a service."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
+from zhiban.core import downloads
 from zhiban.roster import selectors
 from zhiban.roster.exports import feeds, ical, pdf, printing, xlsx
 from zhiban.roster.exports.forms import PERSONAL, FeedTokenForm, XlsxImportForm
@@ -40,7 +43,13 @@ def _sheets(request: HttpRequest, public_id: str) -> tuple[RosterPeriod, list[pr
 
 
 def _file_name(period: RosterPeriod, extension: str) -> str:
-    return f"roster-{period.public_id}-{period.start:%Y%m}.{extension}"
+    """`办公室值班表-2026年12月.pdf`, or with the dates when the period is not one calendar month."""
+    month_end = (period.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if period.start.day == 1 and period.end == month_end:
+        when = f"{period.start.year}年{period.start.month}月"
+    else:
+        when = f"{period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}"
+    return downloads.file_name(f"{period.unit.name}值班表", when, extension=extension)
 
 
 @login_required
@@ -59,7 +68,7 @@ def print_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     except pdf.PdfRenderError as error:
         return HttpResponse(_("The PDF could not be made: %(error)s") % {"error": error}, status=503)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_file_name(period, "pdf")}"'
+    response["Content-Disposition"] = downloads.disposition(_file_name(period, "pdf"), inline=True)
     return response
 
 
@@ -67,7 +76,7 @@ def print_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 def export_xlsx(request: HttpRequest, public_id: str) -> HttpResponse:
     period, sheets = _sheets(request, public_id)
     response = HttpResponse(xlsx.workbook_bytes(sheets), content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(period, "xlsx")}"'
+    response["Content-Disposition"] = downloads.disposition(_file_name(period, "xlsx"))
     return response
 
 

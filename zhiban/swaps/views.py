@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
+from zhiban.core import downloads
 from zhiban.core.query import requested_month
 from zhiban.discipline import selectors as discipline_selectors
 from zhiban.org.scopes import organisation_of
@@ -214,5 +215,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
     name = organisation_of(person.unit).name if person is not None else ""
     content = xlsx.workbook_bytes(name, month, swaps, steps)  # type: ignore[arg-type]
     response = HttpResponse(content, content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="swaps-{month:%Y%m}.xlsx"'
+    response["Content-Disposition"] = downloads.disposition(
+        downloads.file_name(f"{name}换班登记", f"{month.year}年{month.month}月", extension="xlsx")
+    )
     return response

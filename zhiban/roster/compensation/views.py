@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
-from zhiban.core import clock, dates
+from zhiban.core import clock, dates, downloads
 from zhiban.core.query import requested_month
 from zhiban.org.models import Person, Unit
 from zhiban.policy.rules import ros_08
@@ -136,5 +136,7 @@ def allowance_xlsx(request: HttpRequest, unit_id: str) -> HttpResponse:
     first, last = month_bounds(month.year, month.month)
     report = selectors.allowance_report(unit, first, last)
     response = HttpResponse(xlsx.workbook_bytes(unit.name, month, report), content_type=xlsx.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="allowance-{unit.public_id}-{month:%Y%m}.xlsx"'
+    response["Content-Disposition"] = downloads.disposition(
+        downloads.file_name(f"{unit.name}值班津贴", f"{month.year}年{month.month}月", extension="xlsx")
+    )
     return response
