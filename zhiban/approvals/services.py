@@ -19,6 +19,7 @@ from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.approvals.subjects import describe
 from zhiban.core import clock
+from zhiban.core.dates import month_day_time
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Unit
 from zhiban.org.own_matters import refuse_own_matter
@@ -154,7 +155,7 @@ def overdue_remind(now: dt.datetime) -> int:
         title, url = describe(step.subject_type, step.subject_id)
         notify(
             recipients=selectors.approvers(step),
-            subject=f"审批超时提醒：{title}（{step.label_zh}）已等待至{step.wait_until:%m月%d日%H:%M}",
+            subject=f"审批超时提醒：{title}（{step.label_zh}）已等待至{month_day_time(step.wait_until or now)}",
             link=url,
             dedupe_key=f"approval-overdue:{step.public_id}",
         )

@@ -5,6 +5,8 @@ import datetime as dt
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhiban.core import clock
+
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -23,6 +25,25 @@ def date_label(day: dt.date, with_weekday: bool = True) -> str:
         return f"{text} {weekday_label(day)}" if with_weekday else text
     text = day.strftime("%d %b %Y").lstrip("0")
     return f"{weekday_label(day)} {text}" if with_weekday else text
+
+
+def office_day(value: dt.date | dt.datetime) -> dt.date:
+    """The office's calendar day of a date, or of a moment (an aware time is seen in the office's time zone)."""
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(clock.local_tz()) if value.tzinfo else value).date()
+    return value
+
+
+def month_day(value: dt.date | dt.datetime) -> str:
+    """`1月5日` — the office's day of a date or a moment, as notices and titles write it (no leading zeros)."""
+    day = office_day(value)
+    return f"{day.month}月{day.day}日"
+
+
+def month_day_time(value: dt.datetime) -> str:
+    """`1月5日 09:00` in the office's time zone."""
+    local = value.astimezone(clock.local_tz()) if value.tzinfo else value
+    return f"{month_day(local)} {local:%H:%M}"
 
 
 # The years a duty office plans and reports in. Dates outside are refused where they come in (a form, the API, a

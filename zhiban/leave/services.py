@@ -22,6 +22,7 @@ from zhiban.approvals import services as approvals
 from zhiban.approvals.models import ApprovalStep
 from zhiban.approvals.steps import StepSpec
 from zhiban.core import audit, clock, dates, jobs
+from zhiban.core.dates import month_day
 from zhiban.core.transactions import atomic_retrying
 from zhiban.discipline import services as discipline
 from zhiban.leave import lengths, rules, selectors
@@ -338,7 +339,7 @@ def _tell_on_filing(actor: User, leave: LeaveRequest, outcome: Outcome) -> None:
     """Whoever must hear of a request beyond its approvers: the person, when someone else filed it for them
     (LEAVE-07 代请); the team lead, of an emergency sick leave (LEAVE-08: 急诊必须在班前电话通知（可委托他人）班长)."""
     link = _link("leave:detail", leave.public_id)
-    when = f"{leave_01.kind_zh(leave.kind)} {lengths.local(leave.starts_at):%m月%d日}起"
+    when = f"{leave_01.kind_zh(leave.kind)} {month_day(leave.starts_at)}起"
     filer = selectors.active_person(actor)
     if filer is not None and filer.pk != leave.person_id:
         notify(recipients=[leave.person], subject=f"{filer.name}为您提交了请假：{when}", link=link)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from zhiban.approvals.subjects import register_subject
+from zhiban.core.dates import month_day
 from zhiban.leave.jobs import approved_leave_days
 from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
 from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
@@ -17,7 +18,8 @@ def _leave_title(pk: int) -> str:
     leave = LeaveRequest.objects.select_related("person").filter(pk=pk).first()
     if leave is None:
         return f"请假 #{pk}"
-    return f"{leave.person.name}{kind_zh(leave.kind)}{days_text(leave.working_days)}天（{leave.starts_at:%m月%d日}起）"
+    days = days_text(leave.working_days)
+    return f"{leave.person.name}{kind_zh(leave.kind)}{days}天（{month_day(leave.starts_at)}起）"
 
 
 def _leave_url(pk: int) -> str:
@@ -27,7 +29,7 @@ def _leave_url(pk: int) -> str:
 
 def _substitution_title(pk: int) -> str:
     row = Substitution.objects.select_related("person", "substitute").filter(pk=pk).first()
-    return f"{row.substitute.name}顶替{row.person.name}（{row.day:%m月%d日}）" if row else f"顶替 #{pk}"
+    return f"{row.substitute.name}顶替{row.person.name}（{month_day(row.day)}）" if row else f"顶替 #{pk}"
 
 
 def _substitution_url(pk: int) -> str:
@@ -37,7 +39,7 @@ def _substitution_url(pk: int) -> str:
 
 def _rest_title(pk: int) -> str:
     row = RestRequest.objects.select_related("person").filter(pk=pk).first()
-    return f"{row.person.name}补休{days_text(row.days)}天（{row.day:%m月%d日}）" if row else f"补休 #{pk}"
+    return f"{row.person.name}补休{days_text(row.days)}天（{month_day(row.day)}）" if row else f"补休 #{pk}"
 
 
 def _rest_url(pk: int) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
 from zhiban.core import downloads
+from zhiban.core.dates import month_day
 from zhiban.roster import selectors
 from zhiban.roster.exports import feeds, ical, pdf, printing, xlsx
 from zhiban.roster.exports.forms import PERSONAL, FeedTokenForm, XlsxImportForm
@@ -48,7 +49,7 @@ def _file_name(period: RosterPeriod, extension: str) -> str:
     if period.start.day == 1 and period.end == month_end:
         when = f"{period.start.year}年{period.start.month}月"
     else:
-        when = f"{period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}"
+        when = f"{period.start.year}年{month_day(period.start)}至{period.end.year}年{month_day(period.end)}"
     return downloads.file_name(f"{period.unit.name}值班表", when, extension=extension)
 
 

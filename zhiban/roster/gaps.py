@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from zhiban.core import clock
+from zhiban.core.dates import month_day
 from zhiban.notify.services import notify
 from zhiban.policy import engine
 from zhiban.policy import services as policy
@@ -78,7 +79,7 @@ def escalate(now: dt.datetime) -> int:
         prefix = "今日值班空缺" if urgent else "值班空缺待补"
         messages = notify(
             recipients=recipients,
-            subject=f"{prefix}：{gap.period.unit.name} {gap.day:%m月%d日} {gap.shift_name}",
+            subject=f"{prefix}：{gap.period.unit.name} {month_day(gap.day)} {gap.shift_name}",
             body=gap.text,
             link=reverse("roster:period_detail", args=[gap.period.public_id]),
             dedupe_key=f"roster.gap:{gap.period.pk}:{gap.day}:{gap.shift_name}:{today}",

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from zhiban.core import clock, jobs
+from zhiban.core.dates import month_day
 from zhiban.notify.services import notify
 from zhiban.roster import gaps, selectors
 from zhiban.roster.compensation import jobs as compensation_jobs  # noqa: F401 (ROS-07 roster.rest_month_end)
@@ -40,7 +41,7 @@ def duty_reminder(payload: dict[str, Any]) -> None:
     when = "明天" if payload.get("lead") == "day" else "一小时后"
     notify(
         recipients=[assignment.person],
-        subject=f"值班提醒：{when} {assignment.date:%m月%d日} {assignment.shift_type.name} {post}",
+        subject=f"值班提醒：{when} {month_day(assignment.date)} {assignment.shift_type.name} {post}",
         body=f"{period.unit.name}",
         dedupe_key=f"roster.remind:{payload['period']}:{payload['date']}:{payload['shift_type']}:"
         f"{payload['post']}:{payload['person']}:{payload.get('lead')}",

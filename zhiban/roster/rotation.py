@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from zhiban.core.dates import month_day
 from zhiban.org.models import Person, Role, RoleAssignment
 from zhiban.org.scopes import organisation_of
 from zhiban.policy import engine
@@ -52,7 +53,7 @@ class Turn:
     @property
     def label(self) -> str:
         first, last = self.days[0], self.days[-1]
-        when = f"{first:%m月%d日}" if first == last else f"{first:%m月%d日}至{last:%m月%d日}"
+        when = month_day(first) if first == last else f"{month_day(first)}至{month_day(last)}"
         return f"{when}{self.shift_type.name}"
 
 

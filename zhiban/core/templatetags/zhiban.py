@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from zhiban.core.dates import date_label, weekday_label
+from zhiban.core.dates import date_label, office_day, weekday_label
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 def cn_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
-    return date_label(value.date() if isinstance(value, dt.datetime) else value)
+    return date_label(office_day(value))  # a moment is dated in the office's time zone
 
 
 @register.filter

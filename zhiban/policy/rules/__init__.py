@@ -37,9 +37,9 @@ the citation: rule ID, pack, source clause, zh + en text, policy version and a s
 A rule that shapes rosters also defines its solver form, ``shape(roster: RosterFacts, params) -> Shape``
 (``zhiban.policy.shaping``): the constraints its checks will demand, as parts of the solver's problem, which
 generation assembles. A rule that reads another rule's parameter names it in ``BORROWS = {"min_rest":
-"ROS-01"}``; the engine passes it with the rule's own parameters. Nothing needs registering: ``zhiban.policy.registry`` finds every
-module of this package by ``RULE_ID``. Test a rule with a test whose name holds the rule ID
-(``test_org_03_…``), at its limit and just past it.
+"ROS-01"}``; the engine passes it with the rule's own parameters. Nothing needs registering:
+``zhiban.policy.registry`` finds every module of this package by ``RULE_ID``. Test a rule with a test whose
+name holds the rule ID (``test_org_03_…``), at its limit and just past it.
 
 Minimal example::
 

@@ -32,7 +32,7 @@ def test_ros_06_a_period_that_is_not_one_month_is_named_by_its_dates(roster_org:
     fill_day(roster_org, period, dt.date(2026, 12, 3))
     services.period_publish(actor=roster_org["secretary"].user, period=period)
     response = verified_client(roster_org["secretary"].user).get(f"/roster/{period.public_id}/roster.xlsx")
-    assert quote("市局值班表-2026年12月01日至2026年12月07日.xlsx") in response["Content-Disposition"]
+    assert quote("市局值班表-2026年12月1日至2026年12月7日.xlsx") in response["Content-Disposition"]
 
 
 def test_file_names_replace_what_no_file_system_takes() -> None:

@@ -77,4 +77,4 @@ def test_ros_01_posts_filled_stops_once_filled(roster_org: dict[str, Any], gap_p
     assert gaps.gaps_of(gap_period, DAY, DAY) == []
     with time_machine.travel(local(2026, 12, 3, 7), tick=False):
         gaps.escalate(local(2026, 12, 3, 7))
-    assert not [m for m in OutboxMessage.objects.filter(subject__contains="12月03日")]
+    assert not [m for m in OutboxMessage.objects.filter(subject__contains="12月3日")]
