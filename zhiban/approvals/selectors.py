@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from zhiban.accounts.models import User
@@ -20,6 +22,19 @@ def steps_of(subject_type: str, subject_id: int) -> list[ApprovalStep]:
         .select_related("unit", "decided_by")
         .order_by("order", "id")
     )
+
+
+def steps_by_subject(subject_type: str, subject_ids: Iterable[int]) -> dict[int, list[ApprovalStep]]:
+    """The approval chains of many requests in one query (lists and the API), each level by level."""
+    chains: dict[int, list[ApprovalStep]] = {}
+    rows = (
+        ApprovalStep.objects.filter(subject_type=subject_type, subject_id__in=list(subject_ids))
+        .select_related("unit", "decided_by")
+        .order_by("subject_id", "order", "id")
+    )
+    for step in rows:
+        chains.setdefault(step.subject_id, []).append(step)
+    return chains
 
 
 def current_order(steps: list[ApprovalStep]) -> int | None:

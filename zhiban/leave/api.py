@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from zhiban.accounts.models import User
-from zhiban.approvals import selectors as approval_selectors
+from zhiban.approvals.lifecycle_http import Api
 from zhiban.approvals.models import ApprovalStep
 from zhiban.core.api_errors import errors
-from zhiban.leave import selectors, services
+from zhiban.leave import kinds, selectors, services
 from zhiban.leave.models import LeaveCover, LeaveRequest, RestRequest, Substitution
-from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
 from zhiban.org.models import Person
 from zhiban.roster.models import RosterPeriod, ShiftType
 
@@ -82,6 +82,11 @@ class LeaveDecideIn(Schema):
     warning_reason: str = ""
 
 
+def _decision(payload: LeaveDecideIn) -> dict[str, Any]:
+    """A decision as the decide services take it (the reason for going ahead past warnings as `reason`)."""
+    return {"approve": payload.approve, "comment": payload.comment, "reason": payload.warning_reason}
+
+
 class CancelIn(Schema):
     reason: str = ""
 
@@ -136,9 +141,7 @@ class RestOut(Schema):
     steps: list[LeaveStepOut]
 
 
-def _steps(subject_type: str, subject_id: int, chain: list[ApprovalStep] | None = None) -> list[LeaveStepOut]:
-    if chain is None:
-        chain = approval_selectors.steps_of(subject_type, subject_id)
+def _steps(chain: list[ApprovalStep]) -> list[LeaveStepOut]:
     return [
         LeaveStepOut(order=s.order, role=s.role, label=s.label_zh, status=s.status, rule_id=s.rule_id) for s in chain
     ]
@@ -150,7 +153,7 @@ def _with_covers(rows: QuerySet[LeaveRequest]) -> QuerySet[LeaveRequest]:
     )
 
 
-def _leave_out(leave: LeaveRequest, chain: list[ApprovalStep] | None = None) -> LeaveOut:
+def _leave_out(leave: LeaveRequest, chain: list[ApprovalStep]) -> LeaveOut:
     return LeaveOut(
         public_id=leave.public_id,
         person=leave.person.public_id,
@@ -166,7 +169,7 @@ def _leave_out(leave: LeaveRequest, chain: list[ApprovalStep] | None = None) -> 
         certificate_due=leave.certificate_due,
         certificate_handed_in=leave.certificate_at is not None,
         returned_at=leave.returned_at,
-        steps=_steps(SUBJECT_LEAVE, leave.pk, chain),
+        steps=_steps(chain),
         covers=[
             CoverOut(
                 day=c.day,
@@ -181,11 +184,7 @@ def _leave_out(leave: LeaveRequest, chain: list[ApprovalStep] | None = None) -> 
     )
 
 
-def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
-    try:
-        return _with_covers(selectors.leave_list(user=_caller(request))).get(public_id=public_id)
-    except LeaveRequest.DoesNotExist as error:
-        raise Http404 from error
+LEAVE = Api(kinds.LEAVE, rows=lambda user: _with_covers(selectors.leave_list(user=user)), out=_leave_out)
 
 
 def _person(request: HttpRequest, public_id: str | None, *, leave: bool = False) -> Person:
@@ -207,9 +206,7 @@ def _person(request: HttpRequest, public_id: str | None, *, leave: bool = False)
 @router.get("/requests", response={200: list[LeaveOut], **errors()})
 def leave_list(request: HttpRequest) -> list[LeaveOut]:
     """Leave requests the caller may see: their own, those they filed, those of the people they manage."""
-    rows = list(_with_covers(selectors.leave_list(user=_caller(request)))[:200])
-    chains = selectors.steps_by_subject(SUBJECT_LEAVE, [r.pk for r in rows])
-    return [_leave_out(leave, chains.get(leave.pk, [])) for leave in rows]
+    return LEAVE.listed(request)
 
 
 @router.post("/requests", response={201: LeaveOut, **errors(400, 403, 404, 422)})
@@ -228,40 +225,36 @@ def leave_create(request: HttpRequest, payload: LeaveIn) -> Status:
         holiday_exception=payload.holiday_exception,
         warning_reason=payload.warning_reason,
     )
-    return Status(201, _leave_out(leave))
+    return Status(201, LEAVE.answer(leave))
 
 
 @router.get("/requests/{public_id}", response={200: LeaveOut, **errors(404, 422)})
 def leave_get(request: HttpRequest, public_id: str) -> LeaveOut:
-    return _leave_out(_leave(request, public_id))
+    return LEAVE.one(request, public_id)
 
 
 @router.post("/requests/{public_id}/decide", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> LeaveOut:
-    leave = services.leave_decide(
-        actor=_caller(request),
-        leave=_leave(request, public_id),
-        approve=payload.approve,
-        comment=payload.comment,
-        reason=payload.warning_reason,
+    return LEAVE.act(
+        request, public_id, lambda user, leave: services.leave_decide(actor=user, leave=leave, **_decision(payload))
     )
-    return _leave_out(leave)
 
 
 @router.post("/requests/{public_id}/cancel", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_cancel(request: HttpRequest, public_id: str, payload: CancelIn) -> LeaveOut:
-    return _leave_out(
-        services.leave_cancel(actor=_caller(request), leave=_leave(request, public_id), reason=payload.reason)
+    return LEAVE.act(
+        request, public_id, lambda user, leave: services.leave_cancel(actor=user, leave=leave, reason=payload.reason)
     )
 
 
 @router.post("/requests/{public_id}/return", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def leave_return(request: HttpRequest, public_id: str, payload: ReturnIn) -> LeaveOut:
     """消假: the person is back at `returned_at`."""
-    leave = services.leave_return(
-        actor=_caller(request), leave=_leave(request, public_id), returned_at=payload.returned_at
+    return LEAVE.act(
+        request,
+        public_id,
+        lambda user, leave: services.leave_return(actor=user, leave=leave, returned_at=payload.returned_at),
     )
-    return _leave_out(leave)
 
 
 def _roster_keys(organisation_id: int, period: str, shift_type: str) -> tuple[RosterPeriod, ShiftType]:
@@ -286,7 +279,7 @@ def _colleague(organisation_id: int, public_id: str) -> Person:
 @router.post("/requests/{public_id}/covers", response={200: LeaveOut, **errors(400, 403, 404, 422)})
 def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> LeaveOut:
     """Choose the substitute of one duty the leave hits (a ranked candidate; SUB-02 same department)."""
-    leave = _leave(request, public_id)
+    leave = LEAVE.get(request, public_id)
     period, shift_type = _roster_keys(leave.organisation_id, payload.period, payload.shift_type)
     services.cover_choose(
         actor=_caller(request),
@@ -297,10 +290,10 @@ def cover_choose(request: HttpRequest, public_id: str, payload: CoverIn) -> Leav
         post=payload.post,
         substitute=_colleague(leave.organisation_id, payload.substitute),
     )
-    return _leave_out(_leave(request, public_id))  # read again: the new cover is in
+    return LEAVE.one(request, public_id)  # read again: the new cover is in
 
 
-def _substitution_out(row: Substitution, chain: list[ApprovalStep] | None = None) -> SubstitutionOut:
+def _substitution_out(row: Substitution, chain: list[ApprovalStep]) -> SubstitutionOut:
     return SubstitutionOut(
         public_id=row.public_id,
         person=row.person.public_id,
@@ -310,22 +303,16 @@ def _substitution_out(row: Substitution, chain: list[ApprovalStep] | None = None
         post=row.post,
         status=row.status,
         responsibility=row.responsibility,
-        steps=_steps(SUBJECT_SUBSTITUTION, row.pk, chain),
+        steps=_steps(chain),
     )
 
 
-def _substitution(request: HttpRequest, public_id: str) -> Substitution:
-    try:
-        return selectors.substitution_get(user=_caller(request), public_id=public_id)
-    except Substitution.DoesNotExist as error:
-        raise Http404 from error
+SUBSTITUTION = Api(kinds.SUBSTITUTION, rows=lambda user: selectors.substitution_list(user=user), out=_substitution_out)
 
 
 @router.get("/substitutions", response={200: list[SubstitutionOut], **errors()})
 def substitution_list(request: HttpRequest) -> list[SubstitutionOut]:
-    rows = list(selectors.substitution_list(user=_caller(request))[:200])
-    chains = selectors.steps_by_subject(SUBJECT_SUBSTITUTION, [r.pk for r in rows])
-    return [_substitution_out(row, chains.get(row.pk, [])) for row in rows]
+    return SUBSTITUTION.listed(request)
 
 
 @router.post("/substitutions", response={201: SubstitutionOut, **errors(400, 403, 404, 422)})
@@ -344,56 +331,47 @@ def substitution_create(request: HttpRequest, payload: SubstitutionIn) -> Status
         substitute=_colleague(organisation.pk, payload.substitute),
         reason=payload.reason,
     )
-    return Status(201, _substitution_out(row))
+    return Status(201, SUBSTITUTION.answer(row))
 
 
 @router.get("/substitutions/{public_id}", response={200: SubstitutionOut, **errors(404, 422)})
 def substitution_get(request: HttpRequest, public_id: str) -> SubstitutionOut:
-    return _substitution_out(_substitution(request, public_id))
+    return SUBSTITUTION.one(request, public_id)
 
 
 @router.post("/substitutions/{public_id}/decide", response={200: SubstitutionOut, **errors(400, 403, 404, 422)})
 def substitution_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> SubstitutionOut:
-    row = services.substitution_decide(
-        actor=_caller(request),
-        substitution=_substitution(request, public_id),
-        approve=payload.approve,
-        comment=payload.comment,
-        reason=payload.warning_reason,
+    return SUBSTITUTION.act(
+        request,
+        public_id,
+        lambda user, row: services.substitution_decide(actor=user, substitution=row, **_decision(payload)),
     )
-    return _substitution_out(row)
 
 
 @router.post("/substitutions/{public_id}/cancel", response={200: SubstitutionOut, **errors(403, 404, 422)})
 def substitution_cancel(request: HttpRequest, public_id: str) -> SubstitutionOut:
-    return _substitution_out(
-        services.substitution_cancel(actor=_caller(request), substitution=_substitution(request, public_id))
+    return SUBSTITUTION.act(
+        request, public_id, lambda user, row: services.substitution_cancel(actor=user, substitution=row)
     )
 
 
-def _rest_out(row: RestRequest, chain: list[ApprovalStep] | None = None) -> RestOut:
+def _rest_out(row: RestRequest, chain: list[ApprovalStep]) -> RestOut:
     return RestOut(
         public_id=row.public_id,
         person=row.person.public_id,
         day=row.day,
         days=row.days,
         status=row.status,
-        steps=_steps(SUBJECT_REST, row.pk, chain),
+        steps=_steps(chain),
     )
 
 
-def _rest(request: HttpRequest, public_id: str) -> RestRequest:
-    try:
-        return selectors.rest_request_get(user=_caller(request), public_id=public_id)
-    except RestRequest.DoesNotExist as error:
-        raise Http404 from error
+REST = Api(kinds.REST, rows=lambda user: selectors.rest_request_list(user=user), out=_rest_out)
 
 
 @router.get("/rest-requests", response={200: list[RestOut], **errors()})
 def rest_list(request: HttpRequest) -> list[RestOut]:
-    rows = list(selectors.rest_request_list(user=_caller(request))[:200])
-    chains = selectors.steps_by_subject(SUBJECT_REST, [r.pk for r in rows])
-    return [_rest_out(row, chains.get(row.pk, [])) for row in rows]
+    return REST.listed(request)
 
 
 @router.post("/rest-requests", response={201: RestOut, **errors(400, 403, 404, 422)})
@@ -406,22 +384,25 @@ def rest_create(request: HttpRequest, payload: RestIn) -> Status:
         days=payload.days,
         note=payload.note,
     )
-    return Status(201, _rest_out(row))
+    return Status(201, REST.answer(row))
 
 
 @router.get("/rest-requests/{public_id}", response={200: RestOut, **errors(404, 422)})
 def rest_get(request: HttpRequest, public_id: str) -> RestOut:
-    return _rest_out(_rest(request, public_id))
+    return REST.one(request, public_id)
 
 
 @router.post("/rest-requests/{public_id}/decide", response={200: RestOut, **errors(400, 403, 404, 422)})
 def rest_decide(request: HttpRequest, public_id: str, payload: LeaveDecideIn) -> RestOut:
-    row = services.rest_request_decide(
-        actor=_caller(request), request=_rest(request, public_id), approve=payload.approve, comment=payload.comment
+    return REST.act(
+        request,
+        public_id,
+        lambda user, row: services.rest_request_decide(
+            actor=user, request=row, approve=payload.approve, comment=payload.comment
+        ),
     )
-    return _rest_out(row)
 
 
 @router.post("/rest-requests/{public_id}/cancel", response={200: RestOut, **errors(403, 404, 422)})
 def rest_cancel(request: HttpRequest, public_id: str) -> RestOut:
-    return _rest_out(services.rest_request_cancel(actor=_caller(request), request=_rest(request, public_id)))
+    return REST.act(request, public_id, lambda user, row: services.rest_request_cancel(actor=user, request=row))

@@ -73,3 +73,12 @@ def others_may_file(unit: Unit) -> bool:
     colleague may file a person's sick leave for them; the rule refuses any other kind filed by someone else, citing
     its clause."""
     return params(unit, "LEAVE-07") is not None and leave_07.others_may_file()
+
+
+def wait_hours(unit: Unit) -> int | None:
+    """LEAVE-03 `approval_wait_hours`: how long a step of a leave, substitution or rest chain waits before
+    its approvers are reminded; None (no reminder) where the pack does not declare the remind check."""
+    current = params(unit, "LEAVE-03")
+    if current is None or not declares_check(unit, "LEAVE-03", "approval_overdue"):
+        return None
+    return leave_03.wait_hours(current)

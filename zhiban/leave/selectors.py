@@ -6,8 +6,6 @@ person's unit (team lead, station head, department head, directors, secretariat)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db.models import Q, QuerySet
 
 from zhiban.accounts.models import User
@@ -16,7 +14,7 @@ from zhiban.approvals.models import ApprovalStep
 from zhiban.leave import rules
 from zhiban.leave.models import LeaveRequest, RestRequest, Substitution
 from zhiban.org.models import Person, Role, RoleAssignment, Unit
-from zhiban.org.scopes import department_of, organisation_of, person_of, restrict_people, unit_scope
+from zhiban.org.scopes import active_person, department_of, organisation_of, restrict_people, unit_scope
 from zhiban.policy import selectors as policy_selectors
 from zhiban.roster import selectors as roster_selectors
 from zhiban.roster.models import RosterPeriod
@@ -24,13 +22,6 @@ from zhiban.roster.models import RosterPeriod
 SUBJECT_LEAVE = "leave"
 SUBJECT_SUBSTITUTION = "substitution"
 SUBJECT_REST = "rest"
-
-
-def active_person(user: User | None) -> Person | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    person = person_of(user)
-    return person if person is not None and person.is_active else None
 
 
 def _visible_q(user: User | None, person_field: str) -> Q:
@@ -51,11 +42,6 @@ def leave_list(*, user: User | None) -> QuerySet[LeaveRequest]:
     )
 
 
-def leave_get(*, user: User | None, public_id: str) -> LeaveRequest:
-    """The request if the user may see it; LeaveRequest.DoesNotExist otherwise (a 404, never a 403)."""
-    return leave_list(user=user).get(public_id=public_id)
-
-
 def substitution_list(*, user: User | None) -> QuerySet[Substitution]:
     query = (
         _visible_q(user, "person") | Q(substitute__user=user)
@@ -69,29 +55,8 @@ def substitution_list(*, user: User | None) -> QuerySet[Substitution]:
     )
 
 
-def substitution_get(*, user: User | None, public_id: str) -> Substitution:
-    return substitution_list(user=user).get(public_id=public_id)
-
-
 def rest_request_list(*, user: User | None) -> QuerySet[RestRequest]:
     return RestRequest.objects.filter(_visible_q(user, "person")).select_related("person").order_by("-day", "-id")
-
-
-def rest_request_get(*, user: User | None, public_id: str) -> RestRequest:
-    return rest_request_list(user=user).get(public_id=public_id)
-
-
-def steps_by_subject(subject_type: str, subject_ids: Iterable[int]) -> dict[int, list[ApprovalStep]]:
-    """The approval chains of many requests in one query (lists and the API), each level by level."""
-    chains: dict[int, list[ApprovalStep]] = {}
-    rows = (
-        ApprovalStep.objects.filter(subject_type=subject_type, subject_id__in=list(subject_ids))
-        .select_related("unit", "decided_by")
-        .order_by("subject_id", "order", "id")
-    )
-    for step in rows:
-        chains.setdefault(step.subject_id, []).append(step)
-    return chains
 
 
 def waiting_on(user: User | None) -> list[ApprovalStep]:
@@ -196,13 +161,6 @@ def may_choose_cover(user: User | None, leave: LeaveRequest, period: RosterPerio
     if me.pk == leave.person_id or (user is not None and user.pk == leave.filed_by_id):
         return True
     return may_manage(user, leave.person) or roster_selectors.can_schedule(user, period.unit)
-
-
-def may_decide(user: User | None, subject_type: str, subject_id: int) -> bool:
-    """Some current step of the request's chain waits on the user."""
-    return any(
-        approval_selectors.can_decide(user, s) for s in approval_selectors.current_steps(subject_type, subject_id)
-    )
 
 
 def role_holders(role: str, unit: Unit) -> list[Person]:

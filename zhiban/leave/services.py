@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
 from zhiban.accounts.models import User
+from zhiban.approvals import lifecycle
 from zhiban.approvals import selectors as approval_selectors
 from zhiban.approvals import services as approvals
 from zhiban.approvals.models import ApprovalStep
@@ -25,12 +26,11 @@ from zhiban.core import audit, clock, dates, jobs
 from zhiban.core.dates import month_day
 from zhiban.core.transactions import atomic_retrying
 from zhiban.discipline import services as discipline
-from zhiban.leave import lengths, rules, selectors
+from zhiban.leave import kinds, lengths, rules, selectors
 from zhiban.leave.models import LeaveCover, LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
-from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
+from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_SUBSTITUTION
 from zhiban.notify.services import notify
 from zhiban.org.models import Person, Role, Unit
-from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import department_of, organisation_of
 from zhiban.policy import compliance
 from zhiban.policy import selectors as policy_selectors
@@ -61,18 +61,12 @@ FILING_RULES = (
     "SWAP-06",
 )
 APPROVAL_RULES = ("LEAVE-03", "LEAVE-04", "LEAVE-05", "SUB-01")
-ACTIONS = {"approved": "approve", "rejected": "reject", "pending": "step"}
-VERDICT_ZH = {"approved": "已批准", "rejected": "未获批准", "pending": "待审批"}
+VERDICT_ZH: dict[str, str] = {RequestStatus.APPROVED: "已批准", RequestStatus.REJECTED: "未获批准"}
+# The states in which a sick leave's certificate may be handed in.
+CERTIFICATE_STATES = (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED)
 
 
 # ── helpers ──────────────────────────────────────────────────────────────────
-
-
-def _me(actor: User | None) -> Person:
-    person = selectors.active_person(actor)
-    if person is None:
-        raise PermissionDenied("only a person of the organisation may do this")
-    return person
 
 
 def _text(value: str, field: str, *, required: bool = True, limit: int = REASON_MAX) -> str:
@@ -125,10 +119,10 @@ def _approved_roles(subject_type: str, subject_id: int) -> tuple[str, ...]:
     )
 
 
-def _check_level(actor: User, me: Person, requester: Person, subject_type: str, subject_id: int) -> None:
+def _check_level(actor: User, me: Person, leave: LeaveRequest) -> None:
     """LEAVE-06 before the decision, so a skipped level or a cross-request is refused citing the clause."""
-    refuse_own_matter(actor, [requester])
-    chain = approval_selectors.steps_of(subject_type, subject_id)
+    requester = leave.person
+    chain = approval_selectors.steps_of(SUBJECT_LEAVE, leave.pk)
     levels = tuple(
         sorted({s.order for s in chain if s.status == "pending" and approval_selectors.can_decide(actor, s)})
     )
@@ -162,15 +156,6 @@ def _going_ahead(outcome: Outcome, *, actor: User, unit: Unit, subject: str, rea
 def _responsible(substitute: Person, absent: Person, duty_label: str) -> str:
     """SUB-01's record where the pack has no SUB-01 (service-center): the substitute is responsible."""
     return f"{substitute.name}顶替{absent.name}值{duty_label}，由{substitute.name}承担全部值班责任"
-
-
-def wait_hours(unit: Unit) -> int | None:
-    """LEAVE-03 `approval_wait_hours`: how long a step of a leave, substitution or rest chain waits before
-    its approvers are reminded; None (no reminder) where the pack does not declare the remind check."""
-    params = rules.params(unit, "LEAVE-03")
-    if params is None or not rules.declares_check(unit, "LEAVE-03", "approval_overdue"):
-        return None
-    return leave_03.wait_hours(params)
 
 
 def overdue_notes(unit: Unit, subject_label: str, steps: list[ApprovalStep], now: dt.datetime) -> list[str]:
@@ -371,8 +356,7 @@ def leave_file(
     """File leave for `person` (themself, as their manager, or — sick leave where LEAVE-07 allows it — as a colleague):
     checked by the LEAVE rules, then its approval chain (LEAVE-03) starts. Warnings (LEAVE-04 overlap, LEAVE-09
     night) need `warning_reason`."""
-    if not selectors.may_file_leave_for(actor, person):
-        raise PermissionDenied("you may not file leave for this person")
+    lifecycle.require_filer(kinds.LEAVE, actor, person)
     reason = _text(reason, "reason")
     warning_reason = _text(warning_reason, "warning_reason", required=False)
     Person.objects.select_for_update(no_key=True).filter(pk=person.pk).first()  # one filing per person at a time
@@ -405,66 +389,49 @@ def leave_file(
     needs_certificate = certificate_params is not None and leave_08.needs_certificate(
         kind, facts.working_days, certificate_params
     )
-    leave = LeaveRequest.objects.create(
-        person=person,
-        organisation=organisation_of(unit),
-        unit=unit,
-        kind=kind,
-        special=special,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        calendar_days=facts.calendar_days,
-        working_days=facts.working_days,
-        counts_duty_days=shift_work,
-        reason=reason,
-        status=RequestStatus.PENDING,
-        filed_by=actor,
-        filed_at=now,
-        warning_reason=warning_reason,
-        late=late_params is not None and leave_05.is_late(facts, late_params),
-        night_exception=bool(facts.night_duty_days) and rules.params(unit, "LEAVE-09") is not None,
-        holiday_exception=holiday_exception and bool(facts.holiday_duty_days),
-        emergency=emergency,
-        phoned_at=phoned_at,
-        certificate_due=_first_day_back(ends_at) if needs_certificate else None,
-    )
-    _going_ahead(outcome, actor=actor, unit=unit, subject=f"leave:{leave.public_id}", reason=warning_reason)
-    chain_params = rules.params(unit, "LEAVE-03") or {}
-    approvers = leave_03.approval_chain(kind, facts.working_days, chain_params)
-    approvals.chain_start(
-        subject_type=SUBJECT_LEAVE,
-        subject_id=leave.pk,
-        organisation=leave.organisation,
-        steps=_steps(person, approvers, "LEAVE-03"),
-        parties=[person],
-        wait_hours=wait_hours(unit),
-    )
-    _tell_on_filing(actor, leave, outcome)
-    _schedule_leave_jobs(leave)
-    audit.record(
+    late = late_params is not None and leave_05.is_late(facts, late_params)
+    approvers = leave_03.approval_chain(kind, facts.working_days, rules.params(unit, "LEAVE-03") or {})
+
+    def then(leave: LeaveRequest) -> None:
+        _going_ahead(outcome, actor=actor, unit=unit, subject=f"leave:{leave.public_id}", reason=warning_reason)
+        _tell_on_filing(actor, leave, outcome)
+        _schedule_leave_jobs(leave)
+
+    return lifecycle.file(
+        kinds.LEAVE,
         actor=actor,
-        action="leave.request.file",
-        object_type="leave",
-        object_id=leave.public_id,
+        person=person,
+        filed_at=now,
+        fields={
+            "unit": unit,
+            "kind": kind,
+            "special": special,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "calendar_days": facts.calendar_days,
+            "working_days": facts.working_days,
+            "counts_duty_days": shift_work,
+            "reason": reason,
+            "warning_reason": warning_reason,
+            "late": late,
+            "night_exception": bool(facts.night_duty_days) and rules.params(unit, "LEAVE-09") is not None,
+            "holiday_exception": holiday_exception and bool(facts.holiday_duty_days),
+            "emergency": emergency,
+            "phoned_at": phoned_at,
+            "certificate_due": _first_day_back(ends_at) if needs_certificate else None,
+        },
+        steps=_steps(person, approvers, "LEAVE-03"),
         after={
             "person": person.public_id,
             "kind": kind,
             "starts_at": starts_at,
             "ends_at": ends_at,
             "working_days": str(facts.working_days),
-            "late": leave.late,
+            "late": late,
             "duties": [d.label for d in duties],
         },
         extra={"findings": _findings(outcome), "policy_version": outcome.policy_version},
-    )
-    return leave
-
-
-def _locked_leave(leave: LeaveRequest) -> LeaveRequest:
-    return (
-        LeaveRequest.objects.select_for_update(of=("self",))
-        .select_related("person", "person__unit", "unit")
-        .get(pk=leave.pk)
+        tell=then,
     )
 
 
@@ -552,84 +519,68 @@ def leave_decide(
 ) -> LeaveRequest:
     """An approver decides the level that waits on them (LEAVE-06: level by level). The last approval
     checks LEAVE-03/04/05 and SUB-01 (a cover for every published duty) and moves the duties."""
-    me = _me(actor)
-    leave = _locked_leave(leave)
-    if leave.status != RequestStatus.PENDING:
-        raise ValidationError({"status": f"这份请假已{leave.get_status_display()}，不能再审批"})
-    _check_level(actor, me, leave.person, SUBJECT_LEAVE, leave.pk)
-    decision = approvals.step_decide(
-        actor=actor, subject_type=SUBJECT_LEAVE, subject_id=leave.pk, approve=approve, comment=comment
-    )
-    before = leave.status
-    extra: dict[str, Any] = {"step": decision.step.label_zh, "comment": comment.strip()}
-    if decision.outcome == "approved":
-        outcome = _apply_leave(actor, leave, reason or comment)
-        extra["findings"] = _findings(outcome)
-        leave.status, leave.decided_at = RequestStatus.APPROVED, clock.now()
-    elif decision.outcome == "rejected":
-        leave.status, leave.decided_at = RequestStatus.REJECTED, clock.now()
-    leave.save(update_fields=["status", "decided_at"])
-    if decision.outcome != "pending":
-        verdict = "已批准" if decision.outcome == "approved" else "未获批准"
+
+    def apply(row: LeaveRequest) -> dict[str, Any]:
+        return {"findings": _findings(_apply_leave(actor, row, reason or comment))}
+
+    def tell(row: LeaveRequest, outcome: str) -> None:
+        when = f"{leave_01.kind_zh(row.kind)} {lengths.local(row.starts_at):%m月%d日}起"
         notify(
-            recipients=[leave.person],
-            subject=f"请假{verdict}：{leave_01.kind_zh(leave.kind)} {lengths.local(leave.starts_at):%m月%d日}起",
+            recipients=[row.person],
+            subject=f"请假{VERDICT_ZH[outcome]}：{when}",
             body=comment.strip(),
-            link=_link("leave:detail", leave.public_id),
+            link=_link("leave:detail", row.public_id),
         )
-    action = ACTIONS[decision.outcome]
-    audit.record(
+
+    return lifecycle.decide(
+        kinds.LEAVE,
         actor=actor,
-        action=f"leave.request.{action}",
-        object_type="leave",
-        object_id=leave.public_id,
-        before={"status": before},
-        after={"status": leave.status},
-        extra=extra,
+        row=leave,
+        approve=approve,
+        comment=comment,
+        check=_check_level,
+        apply=apply,
+        tell=tell,
     )
-    return leave
 
 
 @atomic_retrying
 def leave_cancel(*, actor: User, leave: LeaveRequest, reason: str = "") -> LeaveRequest:
     """Withdraw a request still waiting for approval (the person, whoever filed it, or their manager)."""
-    leave = _locked_leave(leave)
-    me = _me(actor)
-    if not (me.pk == leave.person_id or actor.pk == leave.filed_by_id or selectors.may_manage(actor, leave.person)):
-        raise PermissionDenied("you may not cancel this request")
-    if leave.status != RequestStatus.PENDING:
-        raise ValidationError({"status": "只有待审批的请假可以撤回；已批准的请假返岗后销假"})
-    approvals.chain_cancel(subject_type=SUBJECT_LEAVE, subject_id=leave.pk)
-    leave.status = RequestStatus.CANCELLED
-    leave.save(update_fields=["status"])
-    audit.record(
-        actor=actor,
-        action="leave.request.cancel",
-        object_type="leave",
-        object_id=leave.public_id,
-        before={"status": RequestStatus.PENDING},
-        after={"status": leave.status},
-        extra={"reason": reason.strip()[:REASON_MAX]},
+    return lifecycle.cancel(kinds.LEAVE, actor=actor, row=leave, extra={"reason": reason.strip()[:REASON_MAX]})
+
+
+def _records_return(user: User, me: Person, leave: LeaveRequest) -> bool:
+    """消假 is recorded by the person or their manager."""
+    return me.pk == leave.person_id or selectors.may_manage(user, leave.person)
+
+
+def may_record_return(user: User | None, leave: LeaveRequest) -> bool:
+    """The leave is approved and the user may record the return (the detail page's button)."""
+    me = selectors.active_person(user)
+    return (
+        lifecycle.permits(lifecycle.RETURN, leave.status)
+        and user is not None
+        and me is not None
+        and _records_return(user, me, leave)
     )
-    return leave
 
 
 @atomic_retrying
 def leave_return(*, actor: User, leave: LeaveRequest, returned_at: dt.datetime) -> LeaveRequest:
     """消假 (LEAVE-01): the person is back at `returned_at`; the sick-leave certificate falls due that day."""
-    leave = _locked_leave(leave)
-    me = _me(actor)
-    if not (me.pk == leave.person_id or selectors.may_manage(actor, leave.person)):
+    leave = kinds.LEAVE.locked(leave)
+    if not _records_return(actor, lifecycle.acting(actor), leave):
         raise PermissionDenied("only the person or their manager records the return")
-    if leave.status != RequestStatus.APPROVED:
-        raise ValidationError({"status": "只有已批准的请假可以销假"})
+    kinds.LEAVE.require(leave, lifecycle.RETURN)
     if returned_at.tzinfo is None:
         raise ValidationError({"returned_at": "times need a time zone"})
     if returned_at < leave.starts_at:
         raise ValidationError({"returned_at": "返岗时间不能早于假期开始"})
     if returned_at > clock.now():
         raise ValidationError({"returned_at": "返岗时间不能晚于现在"})
-    leave.status, leave.returned_at = RequestStatus.RETURNED, returned_at
+    kinds.LEAVE.move(leave, lifecycle.RETURN, RequestStatus.RETURNED)
+    leave.returned_at = returned_at
     fields = ["status", "returned_at"]
     if leave.certificate_due is not None and leave.certificate_at is None:
         back = lengths.local(returned_at).date()
@@ -707,7 +658,7 @@ def cover_choose(
     substitute: Person,
 ) -> LeaveCover:
     """Choose the substitute for one duty the leave hits (SUB-01 cover first; SUB-02 same department)."""
-    leave = _locked_leave(leave)
+    leave = kinds.LEAVE.locked(leave)
     if not selectors.may_choose_cover(actor, leave, period):
         raise PermissionDenied("you may not choose the cover of this leave")
     if leave.status != RequestStatus.PENDING:
@@ -767,13 +718,12 @@ def certificate_upload(
     """Hand in the medical certificate of a sick leave (LEAVE-08): the person, whoever filed it, or a manager.
     The dates it covers (`covers_from`..`covers_to`) are stored; where the pack declares LEAVE-08 they must
     cover the sick leave without a gap (dates_continuous)."""
-    leave = _locked_leave(leave)
-    me = _me(actor)
-    if not (me.pk == leave.person_id or actor.pk == leave.filed_by_id or selectors.may_manage(actor, leave.person)):
+    leave = kinds.LEAVE.locked(leave)
+    if not kinds.person_filer_or_manager(actor, lifecycle.acting(actor), leave):
         raise PermissionDenied("you may not hand in this certificate")
     if leave.kind != LeaveKind.SICK:
         raise ValidationError({"certificate": "只有病假需要医疗证明"})
-    if leave.status not in (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED):
+    if leave.status not in CERTIFICATE_STATES:
         raise ValidationError({"status": "这份请假已撤回或未获批准"})
     if covers_from is None:
         raise ValidationError({"certificate_from": "请填写证明的起始日期"})
@@ -821,7 +771,7 @@ def leave_lapse(*, leave_id: int) -> bool:
         .filter(pk=leave_id)
         .first()
     )
-    if leave is None or leave.status != RequestStatus.PENDING or leave.absence_recorded_at is not None:
+    if leave is None or not lifecycle.permits(lifecycle.LAPSE, leave.status) or leave.absence_recorded_at is not None:
         return False
     now = clock.now()
     lapse = leave_05.LeaveLapse(leave.person.name, leave.kind, leave.late, leave.starts_at, now, approved=False)
@@ -841,7 +791,8 @@ def leave_lapse(*, leave_id: int) -> bool:
         note=records[0].detail("zh"),
     )
     approvals.chain_cancel(subject_type=SUBJECT_LEAVE, subject_id=leave.pk)
-    leave.status, leave.decided_at, leave.absence_recorded_at = RequestStatus.REJECTED, now, now
+    kinds.LEAVE.move(leave, lifecycle.LAPSE, RequestStatus.REJECTED)
+    leave.decided_at, leave.absence_recorded_at = now, now
     leave.save(update_fields=["status", "decided_at", "absence_recorded_at"])
     notify(
         recipients=[leave.person, *selectors.team_leads_of(leave.person)],
@@ -896,8 +847,7 @@ def substitution_file(
 ) -> Substitution:
     """Ask that `substitute` take `person`'s published duty (顶替): a ranked candidate of the same department
     (SUB-02), approved by the department head."""
-    if not selectors.may_file_for(actor, person):
-        raise PermissionDenied("you may not ask a substitution for this person")
+    lifecycle.require_filer(kinds.SUBSTITUTION, actor, person)
     reason = _text(reason, "reason")
     duty = _duty(period, day, shift_type, post, person)
     if duty.ends_at <= clock.now():
@@ -911,47 +861,30 @@ def substitution_file(
     )
     _check_candidate(candidates, substitute, duty)
     rules.enforce(person.unit, ["SUB-02"], [_substitute_facts(person, substitute)], field="substitute")
-    substitution = Substitution.objects.create(
-        person=person,
-        substitute=substitute,
-        organisation=organisation_of(person.unit),
-        period=period,
-        day=day,
-        shift_type=shift_type,
-        post=post,
-        duty_starts_at=duty.starts_at,
-        reason=reason,
-        filed_by=actor,
-        filed_at=clock.now(),
-    )
-    approvals.chain_start(
-        subject_type=SUBJECT_SUBSTITUTION,
-        subject_id=substitution.pk,
-        organisation=substitution.organisation,
-        steps=substitution_chain(person),
-        parties=[person, substitute],
-        wait_hours=wait_hours(person.unit),
-    )
-    notify(
-        recipients=[substitute],
-        subject=f"顶替值班：{person.name}请您顶替{duty.label}（待处室负责人同意）",
-        link=_link("leave:substitution_detail", substitution.public_id),
-    )
-    audit.record(
+
+    def tell(substitution: Substitution) -> None:
+        notify(
+            recipients=[substitute],
+            subject=f"顶替值班：{person.name}请您顶替{duty.label}（待处室负责人同意）",
+            link=_link("leave:substitution_detail", substitution.public_id),
+        )
+
+    return lifecycle.file(
+        kinds.SUBSTITUTION,
         actor=actor,
-        action="leave.substitution.file",
-        object_type="substitution",
-        object_id=substitution.public_id,
+        person=person,
+        fields={
+            "substitute": substitute,
+            "period": period,
+            "day": day,
+            "shift_type": shift_type,
+            "post": post,
+            "duty_starts_at": duty.starts_at,
+            "reason": reason,
+        },
+        steps=substitution_chain(person),
         after={"person": person.public_id, "substitute": substitute.public_id, "duty": duty.label},
-    )
-    return substitution
-
-
-def _locked_substitution(substitution: Substitution) -> Substitution:
-    return (
-        Substitution.objects.select_for_update(of=("self",))
-        .select_related("person", "person__unit", "substitute", "substitute__unit", "period", "shift_type")
-        .get(pk=substitution.pk)
+        tell=tell,
     )
 
 
@@ -960,90 +893,54 @@ def substitution_decide(
     *, actor: User, substitution: Substitution, approve: bool, comment: str = "", reason: str = ""
 ) -> Substitution:
     """The department head decides; approval checks SUB-01/SUB-02 and moves the duty to the substitute."""
-    _me(actor)  # only a person of the organisation decides
-    substitution = _locked_substitution(substitution)
-    if substitution.status != RequestStatus.PENDING:
-        raise ValidationError({"status": f"这份顶替申请已{substitution.get_status_display()}"})
-    refuse_own_matter(actor, [substitution.person_id, substitution.substitute_id])
-    decision = approvals.step_decide(
-        actor=actor, subject_type=SUBJECT_SUBSTITUTION, subject_id=substitution.pk, approve=approve, comment=comment
-    )
-    person, substitute = substitution.person, substitution.substitute
-    if decision.outcome == "approved":
-        duty = _duty(substitution.period, substitution.day, substitution.shift_type, substitution.post, person)
-        roles = _approved_roles(SUBJECT_SUBSTITUTION, substitution.pk)
+
+    def apply(row: Substitution) -> dict[str, Any]:
+        person, substitute = row.person, row.substitute
+        duty = _duty(row.period, row.day, row.shift_type, row.post, person)
+        roles = _approved_roles(SUBJECT_SUBSTITUTION, row.pk)
         facts: list[object] = [
             sub_01.Substitution(person.name, substitute.name, duty.label, duty.starts_at, True, clock.now()),
             _substitute_facts(person, substitute, head_approved=Role.DEPARTMENT_HEAD in roles),
         ]
         outcome = rules.enforce(person.unit, ["SUB-01", "SUB-02"], facts)
         _going_ahead(
-            outcome,
-            actor=actor,
-            unit=person.unit,
-            subject=f"substitution:{substitution.public_id}",
-            reason=reason or comment,
+            outcome, actor=actor, unit=person.unit, subject=f"substitution:{row.public_id}", reason=reason or comment
         )
         record = next((n.detail("zh") for n in outcome.notes if n.code == "SUB-01.substitute_responsible"), "")
-        (version,) = duty_changes.duties_move(
+        (row.version,) = duty_changes.duties_move(
             actor=actor,
             moves=[duty_changes.DutyMove(duty.period, duty.day, duty.shift_type, duty.post, person, substitute)],
             channel="substitution",
-            reason=f"{substitute.name}顶替{person.name}（{substitution.public_id}）",
+            reason=f"{substitute.name}顶替{person.name}（{row.public_id}）",
         )
-        substitution.status, substitution.version = RequestStatus.APPROVED, version
-        substitution.responsibility = (record or _responsible(substitute, person, duty.label))[:300]
-        _report_to_secretariat(
-            actor,
-            person.unit,
-            [substitution.responsibility],
-            outcome,
-            _link("leave:substitution_detail", substitution.public_id),
-        )
-    elif decision.outcome == "rejected":
-        substitution.status = RequestStatus.REJECTED
-    if decision.outcome != "pending":
-        substitution.decided_at = clock.now()
-    substitution.save(update_fields=["status", "version", "responsibility", "decided_at"])
-    if decision.outcome != "pending":
+        row.responsibility = (record or _responsible(substitute, person, duty.label))[:300]
+        link = _link("leave:substitution_detail", row.public_id)
+        _report_to_secretariat(actor, person.unit, [row.responsibility], outcome, link)
+        return {}
+
+    def tell(row: Substitution, outcome: str) -> None:
         notify(
-            recipients=[person, substitute],
-            subject=f"顶替值班{'已批准' if decision.outcome == 'approved' else '未获同意'}："
-            f"{substitute.name}顶替{person.name} {substitution.day:%m月%d日}",
-            link=_link("leave:substitution_detail", substitution.public_id),
+            recipients=[row.person, row.substitute],
+            subject=f"顶替值班{'已批准' if outcome == RequestStatus.APPROVED else '未获同意'}："
+            f"{row.substitute.name}顶替{row.person.name} {row.day:%m月%d日}",
+            link=_link("leave:substitution_detail", row.public_id),
         )
-    audit.record(
+
+    return lifecycle.decide(
+        kinds.SUBSTITUTION,
         actor=actor,
-        action=f"leave.substitution.{ACTIONS[decision.outcome]}",
-        object_type="substitution",
-        object_id=substitution.public_id,
-        before={"status": RequestStatus.PENDING},
-        after={"status": substitution.status},
-        extra={"comment": comment.strip()},
+        row=substitution,
+        approve=approve,
+        comment=comment,
+        apply=apply,
+        tell=tell,
+        fields=("version", "responsibility"),
     )
-    return substitution
 
 
 @atomic_retrying
 def substitution_cancel(*, actor: User, substitution: Substitution) -> Substitution:
-    substitution = _locked_substitution(substitution)
-    me = _me(actor)
-    if not (me.pk == substitution.person_id or actor.pk == substitution.filed_by_id):
-        raise PermissionDenied("only the person or whoever asked may withdraw it")
-    if substitution.status != RequestStatus.PENDING:
-        raise ValidationError({"status": "只有待审批的顶替申请可以撤回"})
-    approvals.chain_cancel(subject_type=SUBJECT_SUBSTITUTION, subject_id=substitution.pk)
-    substitution.status = RequestStatus.CANCELLED
-    substitution.save(update_fields=["status"])
-    audit.record(
-        actor=actor,
-        action="leave.substitution.cancel",
-        object_type="substitution",
-        object_id=substitution.public_id,
-        before={"status": RequestStatus.PENDING},
-        after={"status": substitution.status},
-    )
-    return substitution
+    return lifecycle.cancel(kinds.SUBSTITUTION, actor=actor, row=substitution)
 
 
 # ── compensatory rest 补休 ────────────────────────────────────────────────────
@@ -1065,8 +962,7 @@ def rest_notes(person: Person, day: dt.date) -> list[str]:
 @atomic_retrying
 def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, note: str = "") -> RestRequest:
     """Ask for compensatory rest against the open ROS-07 credits (more than the balance is refused)."""
-    if not selectors.may_file_for(actor, person):
-        raise PermissionDenied("you may not ask rest for this person")
+    lifecycle.require_filer(kinds.REST, actor, person)
     amount = rest_services.parse_days(days)
     note = _text(note, "note", required=False, limit=200)
     waiting = sum(
@@ -1074,15 +970,6 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
     )
     available = rest_selectors.open_balance(person) - waiting
     rest_services.balance_enforce(person, amount, available)
-    request = RestRequest.objects.create(
-        person=person,
-        organisation=organisation_of(person.unit),
-        day=day,
-        days=amount,
-        note=note,
-        filed_by=actor,
-        filed_at=clock.now(),
-    )
     head = leave_03.Approver(
         1,
         Role.DEPARTMENT_HEAD,
@@ -1090,82 +977,44 @@ def rest_request_file(*, actor: User, person: Person, day: dt.date, days: Any, n
         "处室负责人安排补休",
         "the department head arranges the rest",
     )
-    approvals.chain_start(
-        subject_type=SUBJECT_REST,
-        subject_id=request.pk,
-        organisation=request.organisation,
-        steps=_steps(person, [head], "ROS-07"),
-        parties=[person],
-        wait_hours=wait_hours(person.unit),
-    )
-    audit.record(
+    return lifecycle.file(
+        kinds.REST,
         actor=actor,
-        action="leave.rest.file",
-        object_type="rest_request",
-        object_id=request.public_id,
+        person=person,
+        fields={"day": day, "days": amount, "note": note},
+        steps=_steps(person, [head], "ROS-07"),
         after={"person": person.public_id, "day": day, "days": str(amount)},
         extra={"notes": rest_notes(person, day)},
     )
-    return request
 
 
 @atomic_retrying
 def rest_request_decide(*, actor: User, request: RestRequest, approve: bool, comment: str = "") -> RestRequest:
     """The department head decides; approval records the rest taken against the credits (roster rest)."""
-    _me(actor)  # only a person of the organisation decides
-    request = (
-        RestRequest.objects.select_for_update(of=("self",)).select_related("person", "person__unit").get(pk=request.pk)
-    )
-    if request.status != RequestStatus.PENDING:
-        raise ValidationError({"status": f"这份补休申请已{request.get_status_display()}"})
-    refuse_own_matter(actor, [request.person_id])
-    decision = approvals.step_decide(
-        actor=actor, subject_type=SUBJECT_REST, subject_id=request.pk, approve=approve, comment=comment
-    )
-    if decision.outcome == "approved":
-        request.taking = rest_services.rest_take(
-            actor=actor, person=request.person, day=request.day, days=request.days, note=request.note
-        )
-        request.status = RequestStatus.APPROVED
-    elif decision.outcome == "rejected":
-        request.status = RequestStatus.REJECTED
-    if decision.outcome != "pending":
-        request.decided_at = clock.now()
+
+    def apply(row: RestRequest) -> dict[str, Any]:
+        row.taking = rest_services.rest_take(actor=actor, person=row.person, day=row.day, days=row.days, note=row.note)
+        return {}
+
+    def tell(row: RestRequest, outcome: str) -> None:
         notify(
-            recipients=[request.person],
-            subject=f"补休{VERDICT_ZH[decision.outcome]}：{request.day:%m月%d日} {request.days}天",
-            link=_link("leave:rest_detail", request.public_id),
+            recipients=[row.person],
+            subject=f"补休{VERDICT_ZH[outcome]}：{row.day:%m月%d日} {row.days}天",
+            link=_link("leave:rest_detail", row.public_id),
         )
-    request.save(update_fields=["status", "taking", "decided_at"])
-    audit.record(
+
+    return lifecycle.decide(
+        kinds.REST,
         actor=actor,
-        action=f"leave.rest.{ACTIONS[decision.outcome]}",
-        object_type="rest_request",
-        object_id=request.public_id,
-        before={"status": RequestStatus.PENDING},
-        after={"status": request.status},
-        extra={"comment": comment.strip()},
+        row=request,
+        approve=approve,
+        comment=comment,
+        apply=apply,
+        tell=tell,
+        fields=("taking",),
     )
-    return request
 
 
 @atomic_retrying
 def rest_request_cancel(*, actor: User, request: RestRequest) -> RestRequest:
-    request = RestRequest.objects.select_for_update().get(pk=request.pk)
-    me = _me(actor)
-    if not (me.pk == request.person_id or actor.pk == request.filed_by_id):
-        raise PermissionDenied("only the person or whoever asked may withdraw it")
-    if request.status != RequestStatus.PENDING:
-        raise ValidationError({"status": "只有待审批的补休申请可以撤回"})
-    approvals.chain_cancel(subject_type=SUBJECT_REST, subject_id=request.pk)
-    request.status = RequestStatus.CANCELLED
-    request.save(update_fields=["status"])
-    audit.record(
-        actor=actor,
-        action="leave.rest.cancel",
-        object_type="rest_request",
-        object_id=request.public_id,
-        before={"status": RequestStatus.PENDING},
-        after={"status": request.status},
-    )
-    return request
+    return lifecycle.cancel(kinds.REST, actor=actor, row=request)

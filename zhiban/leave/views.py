@@ -4,23 +4,21 @@ cover chooser, certificate and 消假; substitution and compensatory-rest reques
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
-from zhiban.approvals import selectors as approval_selectors
+from zhiban.approvals.lifecycle_http import Pages, decision
 from zhiban.core import clock
-from zhiban.leave import forms, selectors, services
-from zhiban.leave.models import LeaveKind, LeaveRequest, RequestStatus, RestRequest, Substitution
-from zhiban.leave.selectors import SUBJECT_LEAVE, SUBJECT_REST, SUBJECT_SUBSTITUTION
+from zhiban.core.refusals import attempt
+from zhiban.leave import forms, kinds, selectors, services
+from zhiban.leave.models import LeaveKind, LeaveRequest, RequestStatus
 from zhiban.org.models import Person
 from zhiban.roster import duties as roster_duties
 from zhiban.roster.compensation import selectors as rest_selectors
@@ -31,27 +29,13 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _attempt(request: HttpRequest, action: Callable[[], object], success: str | None = None) -> None:
-    """Run a service on a POST: its refusal becomes messages on the page, its success a message too."""
-    try:
-        action()
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        if success:
-            messages.success(request, success)
-
-
-def _leave(request: HttpRequest, public_id: str) -> LeaveRequest:
-    try:
-        return selectors.leave_get(user=_user(request), public_id=public_id)
-    except LeaveRequest.DoesNotExist as error:
-        raise Http404 from error
+LEAVE = Pages(kinds.LEAVE, rows=lambda user: selectors.leave_list(user=user), detail="leave:detail")
+SUBSTITUTION = Pages(
+    kinds.SUBSTITUTION,
+    rows=lambda user: selectors.substitution_list(user=user),
+    detail="leave:substitution_detail",
+)
+REST = Pages(kinds.REST, rows=lambda user: selectors.rest_request_list(user=user), detail="leave:rest_detail")
 
 
 def _person_for(request: HttpRequest, public_id: str | None) -> Person:
@@ -103,20 +87,19 @@ def leave_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "leave/leave_form.html", _form_context(request, request.GET))
     data = request.POST
-    try:
-        person = _person_for(request, data.get("person"))
-        options = forms.leave_options(data)
-        leave = services.leave_file(
+    leave = attempt(
+        request,
+        lambda: services.leave_file(
             actor=user,
-            person=person,
+            person=_person_for(request, data.get("person")),
             reason=data.get("reason", ""),
             warning_reason=data.get("warning_reason", ""),
-            **options,
-        )
-    except ValidationError as error:
-        _errors(request, error)
+            **forms.leave_options(data),
+        ),
+        _("The leave request is filed."),
+    )
+    if leave is None:
         return render(request, "leave/leave_form.html", _form_context(request, data), status=422)
-    messages.success(request, _("The leave request is filed."))
     return redirect("leave:detail", leave.public_id)
 
 
@@ -154,25 +137,23 @@ def _duty_rows(leave: LeaveRequest, with_candidates: bool) -> list[dict[str, Any
 @login_required
 def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The request, its approval chain, the duties it hits with their cover, and what the user may do."""
-    leave = _leave(request, public_id)
+    leave = LEAVE.get(request, public_id)
     user = _user(request)
     me = selectors.active_person(user)
     pending = leave.status == RequestStatus.PENDING
-    own = me is not None and me.pk == leave.person_id
     duties = services.current_duties(leave) if pending else []
     may_cover = any(selectors.may_choose_cover(user, leave, d.period) for d in duties)
-    steps = approval_selectors.steps_of(SUBJECT_LEAVE, leave.pk)
+    chain = LEAVE.chain(request, leave)
     label = f"{leave.person.name}{leave.get_kind_display()}"
     context = {
         "leave": leave,
-        "steps": steps,
-        "overdue": services.overdue_notes(leave.unit, label, steps, clock.now()) if pending else [],
-        "may_decide": pending and not own and selectors.may_decide(user, SUBJECT_LEAVE, leave.pk),
-        "may_cancel": pending and (own or user.pk == leave.filed_by_id or selectors.may_manage(user, leave.person)),
-        "may_return": leave.status == RequestStatus.APPROVED and (own or selectors.may_manage(user, leave.person)),
+        **chain,
+        "overdue": services.overdue_notes(leave.unit, label, chain["steps"], clock.now()) if pending else [],
+        "may_return": services.may_record_return(user, leave),
         "may_upload": leave.kind == LeaveKind.SICK
-        and leave.status in (RequestStatus.PENDING, RequestStatus.APPROVED, RequestStatus.RETURNED)
-        and (own or user.pk == leave.filed_by_id or selectors.may_manage(user, leave.person)),
+        and leave.status in services.CERTIFICATE_STATES
+        and me is not None
+        and kinds.person_filer_or_manager(user, me, leave),
         "may_cover": may_cover,
         "duties": _duty_rows(leave, with_candidates=may_cover),
         "covers": leave.covers.select_related("substitute", "shift_type").all(),
@@ -185,61 +166,50 @@ def leave_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave_decide(request: HttpRequest, public_id: str) -> HttpResponse:
-    leave = _leave(request, public_id)
-    _attempt(
+    return LEAVE.act(
         request,
-        lambda: services.leave_decide(
-            actor=_user(request),
-            leave=leave,
-            approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
-            reason=request.POST.get("warning_reason", ""),
-        ),
+        public_id,
+        lambda user, leave: services.leave_decide(actor=user, leave=leave, **decision(request)),
         _("Your decision is recorded."),
     )
-    return redirect("leave:detail", public_id)
 
 
 @login_required
 @require_POST
 def leave_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    leave = _leave(request, public_id)
-    _attempt(
+    return LEAVE.act(
         request,
-        lambda: services.leave_cancel(actor=_user(request), leave=leave, reason=request.POST.get("reason", "")),
+        public_id,
+        lambda user, leave: services.leave_cancel(actor=user, leave=leave, reason=request.POST.get("reason", "")),
         _("The request is withdrawn."),
     )
-    return redirect("leave:detail", public_id)
 
 
 @login_required
 @require_POST
 def leave_return(request: HttpRequest, public_id: str) -> HttpResponse:
     """消假: the person is back."""
-    leave = _leave(request, public_id)
-    try:
+
+    def back(user: User, leave: LeaveRequest) -> LeaveRequest:
         returned_at = forms.parse_moment(request.POST.get("returned_at"), "returned_at")
         assert returned_at is not None
-        services.leave_return(actor=_user(request), leave=leave, returned_at=returned_at)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("The leave is cancelled on return."))
-    return redirect("leave:detail", public_id)
+        return services.leave_return(actor=user, leave=leave, returned_at=returned_at)
+
+    return LEAVE.act(request, public_id, back, _("The leave is cancelled on return."))
 
 
 @login_required
 @require_POST
 def cover_choose(request: HttpRequest, public_id: str) -> HttpResponse:
     """Choose the substitute of one duty from the ranked candidates."""
-    leave = _leave(request, public_id)
     data = request.POST
-    try:
-        period = RosterPeriod.objects.get(public_id=data.get("period", ""))
-        shift_type = ShiftType.objects.get(public_id=data.get("shift_type", ""), organisation=leave.organisation)
-        substitute = Person.objects.get(public_id=data.get("substitute", ""))
-        services.cover_choose(
-            actor=_user(request),
+
+    def choose(user: User, leave: LeaveRequest) -> object:
+        period = get_object_or_404(RosterPeriod, public_id=data.get("period", ""))
+        shift_type = get_object_or_404(ShiftType, public_id=data.get("shift_type", ""), organisation=leave.organisation)
+        substitute = get_object_or_404(Person, public_id=data.get("substitute", ""))
+        return services.cover_choose(
+            actor=user,
             leave=leave,
             period=period,
             day=forms.parse_day(data.get("day"), "day"),
@@ -247,26 +217,21 @@ def cover_choose(request: HttpRequest, public_id: str) -> HttpResponse:
             post=data.get("post", ""),
             substitute=substitute,
         )
-    except (RosterPeriod.DoesNotExist, ShiftType.DoesNotExist, Person.DoesNotExist) as error:
-        raise Http404 from error
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("The substitute is chosen."))
-    return redirect("leave:detail", public_id)
+
+    return LEAVE.act(request, public_id, choose, _("The substitute is chosen."))
 
 
 @login_required
 @require_POST
 def certificate_upload(request: HttpRequest, public_id: str) -> HttpResponse:
-    leave = _leave(request, public_id)
     upload = request.FILES.get("certificate")
-    try:
+    data = request.POST
+
+    def hand_in(user: User, leave: LeaveRequest) -> object:
         if upload is None:
             raise ValidationError({"certificate": _("Choose a file.")})
-        data = request.POST
-        services.certificate_upload(
-            actor=_user(request),
+        return services.certificate_upload(
+            actor=user,
             leave=leave,
             certificate=upload,
             covers_from=forms.parse_day(data.get("certificate_from"), "certificate_from")
@@ -276,17 +241,14 @@ def certificate_upload(request: HttpRequest, public_id: str) -> HttpResponse:
             if data.get("certificate_to")
             else None,
         )
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("The certificate is handed in."))
-    return redirect("leave:detail", public_id)
+
+    return LEAVE.act(request, public_id, hand_in, _("The certificate is handed in."))
 
 
 @login_required
 def certificate_download(request: HttpRequest, public_id: str) -> HttpResponse:
     """The certificate, for whoever may see the request."""
-    leave = _leave(request, public_id)
+    leave = LEAVE.get(request, public_id)
     if not leave.certificate:
         raise Http404
     extension = (leave.certificate.name or "").rsplit(".", 1)[-1].lower()
@@ -320,26 +282,25 @@ def substitution_new(request: HttpRequest) -> HttpResponse:
         if key == f"{duty.period.public_id}|{duty.day.isoformat()}|{duty.shift_type.public_id}|{duty.post}":
             chosen = duty
     if request.method == "POST" and chosen is not None:
-        try:
-            substitute = Person.objects.get(
-                public_id=request.POST.get("substitute", ""), organisation_id=me.organisation_id
-            )
-            row = services.substitution_file(
+        duty = chosen
+        substitute = get_object_or_404(
+            Person, public_id=request.POST.get("substitute", ""), organisation_id=me.organisation_id
+        )
+        row = attempt(
+            request,
+            lambda: services.substitution_file(
                 actor=user,
                 person=me,
-                period=chosen.period,
-                day=chosen.day,
-                shift_type=chosen.shift_type,
-                post=chosen.post,
+                period=duty.period,
+                day=duty.day,
+                shift_type=duty.shift_type,
+                post=duty.post,
                 substitute=substitute,
                 reason=request.POST.get("reason", ""),
-            )
-        except Person.DoesNotExist as error:
-            raise Http404 from error
-        except ValidationError as error:
-            _errors(request, error)
-        else:
-            messages.success(request, _("The substitution is asked for."))
+            ),
+            _("The substitution is asked for."),
+        )
+        if row is not None:
             return redirect("leave:substitution_detail", row.public_id)
     candidates = (
         roster_duties.cover_candidates(
@@ -352,56 +313,33 @@ def substitution_new(request: HttpRequest) -> HttpResponse:
     return render(request, "leave/substitution_form.html", context)
 
 
-def _substitution(request: HttpRequest, public_id: str) -> Substitution:
-    try:
-        return selectors.substitution_get(user=_user(request), public_id=public_id)
-    except Substitution.DoesNotExist as error:
-        raise Http404 from error
-
-
 @login_required
 def substitution_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _substitution(request, public_id)
-    user = _user(request)
-    me = selectors.active_person(user)
-    pending = row.status == RequestStatus.PENDING
-    context = {
-        "row": row,
-        "steps": approval_selectors.steps_of(SUBJECT_SUBSTITUTION, row.pk),
-        "may_decide": pending and selectors.may_decide(user, SUBJECT_SUBSTITUTION, row.pk),
-        "may_cancel": pending and me is not None and (me.pk == row.person_id or user.pk == row.filed_by_id),
-        "post": Post(row.post).label,
-    }
+    row = SUBSTITUTION.get(request, public_id)
+    context = {"row": row, **SUBSTITUTION.chain(request, row), "post": Post(row.post).label}
     return render(request, "leave/substitution_detail.html", context)
 
 
 @login_required
 @require_POST
 def substitution_decide(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _substitution(request, public_id)
-    _attempt(
+    return SUBSTITUTION.act(
         request,
-        lambda: services.substitution_decide(
-            actor=_user(request),
-            substitution=row,
-            approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
-            reason=request.POST.get("warning_reason", ""),
-        ),
+        public_id,
+        lambda user, row: services.substitution_decide(actor=user, substitution=row, **decision(request)),
         _("Your decision is recorded."),
     )
-    return redirect("leave:substitution_detail", public_id)
 
 
 @login_required
 @require_POST
 def substitution_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _substitution(request, public_id)
-    _attempt(
+    return SUBSTITUTION.act(
         request,
-        lambda: services.substitution_cancel(actor=_user(request), substitution=row),
+        public_id,
+        lambda user, row: services.substitution_cancel(actor=user, substitution=row),
+        _("The request is withdrawn."),
     )
-    return redirect("leave:substitution_detail", public_id)
 
 
 # ── compensatory rest ────────────────────────────────────────────────────────
@@ -415,69 +353,48 @@ def rest_new(request: HttpRequest) -> HttpResponse:
     if me is None:
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            row = services.rest_request_file(
+        row = attempt(
+            request,
+            lambda: services.rest_request_file(
                 actor=user,
                 person=me,
                 day=forms.parse_day(request.POST.get("day"), "day"),
                 days=request.POST.get("days", ""),
                 note=request.POST.get("note", ""),
-            )
-        except ValidationError as error:
-            _errors(request, error)
-        else:
-            messages.success(request, _("The rest request is filed."))
+            ),
+            _("The rest request is filed."),
+        )
+        if row is not None:
             return redirect("leave:rest_detail", row.public_id)
     context = {"open": rest_selectors.open_balance(me), "today": clock.today()}
     return render(request, "leave/rest_form.html", context)
 
 
-def _rest(request: HttpRequest, public_id: str) -> RestRequest:
-    try:
-        return selectors.rest_request_get(user=_user(request), public_id=public_id)
-    except RestRequest.DoesNotExist as error:
-        raise Http404 from error
-
-
 @login_required
 def rest_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _rest(request, public_id)
-    user = _user(request)
-    me = selectors.active_person(user)
-    pending = row.status == RequestStatus.PENDING
-    context = {
-        "row": row,
-        "steps": approval_selectors.steps_of(SUBJECT_REST, row.pk),
-        "notes": services.rest_notes(row.person, row.day) if pending else [],
-        "may_decide": pending and selectors.may_decide(user, SUBJECT_REST, row.pk),
-        "may_cancel": pending and me is not None and (me.pk == row.person_id or user.pk == row.filed_by_id),
-    }
+    row = REST.get(request, public_id)
+    notes = services.rest_notes(row.person, row.day) if row.status == RequestStatus.PENDING else []
+    context = {"row": row, **REST.chain(request, row), "notes": notes}
     return render(request, "leave/rest_detail.html", context)
 
 
 @login_required
 @require_POST
 def rest_decide(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _rest(request, public_id)
-    _attempt(
+    return REST.act(
         request,
-        lambda: services.rest_request_decide(
-            actor=_user(request),
-            request=row,
-            approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
-        ),
+        public_id,
+        lambda user, row: services.rest_request_decide(actor=user, request=row, **decision(request, warnings=False)),
         _("Your decision is recorded."),
     )
-    return redirect("leave:rest_detail", public_id)
 
 
 @login_required
 @require_POST
 def rest_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    row = _rest(request, public_id)
-    _attempt(
+    return REST.act(
         request,
-        lambda: services.rest_request_cancel(actor=_user(request), request=row),
+        public_id,
+        lambda user, row: services.rest_request_cancel(actor=user, request=row),
+        _("The request is withdrawn."),
     )
-    return redirect("leave:rest_detail", public_id)

@@ -88,6 +88,14 @@ def person_of(user: User) -> Person | None:
         return None
 
 
+def active_person(user: User | None) -> Person | None:
+    """The active person of a signed-in, active user; None for anyone else (an administrator without a person)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    person = person_of(user)
+    return person if person is not None and person.is_active else None
+
+
 ROLES_CACHE = "roles"
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhiban.accounts.models import User
 from zhiban.approvals import selectors as approval_selectors
-from zhiban.core import downloads
+from zhiban.core import downloads, refusals
 from zhiban.core.query import requested_month
 from zhiban.discipline import selectors as discipline_selectors
 from zhiban.org.scopes import organisation_of
@@ -32,11 +32,6 @@ def _swap(request: HttpRequest, public_id: str) -> SwapRequest:
         return selectors.swap_get(user=_user(request), public_id=public_id)
     except SwapRequest.DoesNotExist as error:
         raise Http404 from error
-
-
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -80,7 +75,7 @@ def swap_new(request: HttpRequest) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
-            _error(request, error)
+            refusals.show(request, error)
         else:
             messages.success(request, _("The swap request is sent."))
             return redirect("swaps:detail", swap.public_id)
@@ -148,7 +143,7 @@ def _act(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
             )
             messages.success(request, _("The judgement is recorded as absence for both."))
     except ValidationError as error:
-        _error(request, error)
+        refusals.show(request, error)
     return redirect("swaps:detail", swap.public_id)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
@@ -125,10 +124,9 @@ def credits(request: HttpRequest, public_id: str) -> list[CreditOut]:
 def take(request: HttpRequest, public_id: str, payload: TakeIn) -> Status:
     """Record rest taken (department head or secretariat); more than the open balance: 422 citing ROS-07."""
     person = _person(request, public_id)
-    user = _caller(request)
-    if not selectors.can_manage_rest(user, person):
-        raise PermissionDenied("only the person's department head or the secretariat records their rest")
-    taking = services.rest_take(actor=user, person=person, day=payload.day, days=payload.days, note=payload.note)
+    taking = services.rest_take(
+        actor=_caller(request), person=person, day=payload.day, days=payload.days, note=payload.note
+    )
     return Status(
         201,
         TakingOut(

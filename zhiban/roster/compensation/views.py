@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhiban.accounts.models import User
 from zhiban.core import clock, dates, downloads
 from zhiban.core.query import requested_month
+from zhiban.core.refusals import attempt
 from zhiban.org.models import Person, Unit
 from zhiban.policy.rules import ros_08
 from zhiban.roster.compensation import selectors, services, xlsx
@@ -75,26 +75,30 @@ def rest_person(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "roster/compensation/person.html", context)
 
 
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("day: enter a date like 2026-12-15")) from None
+
+
 @login_required
 @require_POST
 def rest_take(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record rest taken; the service refuses whoever may not (403), its refusals are shown on the page."""
     person = _person(request, public_id)
-    user = _user(request)
-    if not selectors.can_manage_rest(user, person):
-        raise PermissionDenied
-    try:
-        day = dt.date.fromisoformat(request.POST.get("day", ""))
-    except ValueError:
-        messages.error(request, _("day: enter a date like 2026-12-15"))
-        return redirect("roster:compensatory_rest_person", public_id)
-    try:
-        services.rest_take(
-            actor=user, person=person, day=day, days=request.POST.get("days", ""), note=request.POST.get("note", "")
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(error.messages))
-    else:
-        messages.success(request, _("The rest is recorded."))
+    data = request.POST
+    attempt(
+        request,
+        lambda: services.rest_take(
+            actor=_user(request),
+            person=person,
+            day=_day(data.get("day", "")),
+            days=data.get("days", ""),
+            note=data.get("note", ""),
+        ),
+        _("The rest is recorded."),
+    )
     return redirect("roster:compensatory_rest_person", public_id)
 
 
