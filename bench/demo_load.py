@@ -11,12 +11,8 @@ machine noted. `python -c 'from bench import demo_load; demo_load.main()'`.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
+from bench.child import run_child
 from bench.foundation import RESULTS, machine
 
 CHILD = r"""
@@ -59,25 +55,8 @@ print(json.dumps(out, ensure_ascii=False))
 BEFORE = {"demo_first_load_s": 39.7}
 
 
-def _run(tmp: Path) -> dict[str, object]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zhiban.config.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}",
-        "ZHIBAN_VAR_DIR": str(tmp / "var"),
-        "ZHIBAN_AUDIT_KEY": "bench-key",
-        "SECRET_KEY": "bench-secret",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-    }
-    done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(f"the demo benchmark failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        measured = _run(Path(tmp))
+    measured = run_child(CHILD)
     report = {"machine": machine(), "before": BEFORE, "after": measured}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "demo_load.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -9,12 +9,8 @@ noted. `python -c 'from bench import queries; queries.main()'`.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
+from bench.child import run_child
 from bench.foundation import RESULTS, machine
 
 CHILD = r"""
@@ -137,25 +133,8 @@ BEFORE = {
 }
 
 
-def _run(tmp: Path) -> dict[str, object]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zhiban.config.settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "ZHIBAN_VAR_DIR": str(tmp / "var"),
-        "ZHIBAN_AUDIT_KEY": "bench-key",
-        "SECRET_KEY": "bench-secret",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-    }
-    done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        run = _run(Path(directory))
+    run = run_child(CHILD)
     report = {"benchmark": "queries", "machine": machine(), "runs": [run], "before": BEFORE}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "queries.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
