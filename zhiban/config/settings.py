@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhiban.approvals",
     "zhiban.leave",
     "zhiban.discipline",
+    "zhiban.duty",
     "zhiban.swaps",
     "zhiban.compliance",
     "zhiban.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("leave/", include("zhiban.leave.urls")),
     path("swaps/", include("zhiban.swaps.urls")),
     path("discipline/", include("zhiban.discipline.urls")),
+    path("duty/", include("zhiban.duty.urls")),
     path("compliance/", include("zhiban.compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -24,3 +24,8 @@ def local_now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in the office's time zone."""
     return local_now().date()
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """`moment` in the office's time zone."""
+    return moment.astimezone(local_tz())

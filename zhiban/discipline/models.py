@@ -15,17 +15,18 @@ NOTE_MAX = 500
 
 
 class DisciplineRecord(models.Model):
-    """纪律记录 — a person recorded for a breach of duty discipline on a duty day, under the rule that made it so.
-
-    Today every record is of the kind absence (旷工): LEAVE-05 (a late request without a manager's approval),
-    SWAP-05 (a missed or empty shift from an unclear swap: both sides, each with the share of responsibility the
-    team lead judged), SWAP-06 (absent anyway on a swapped or returned shift). Lateness and leaving the post
-    (LEAVE-11, OPS-02) become kinds of their own when duty operations record them. `subject_type` + `subject_id`
-    name the request a record came from (a leave request, a swap), like the approval chains do.
+    """纪律记录 — a person recorded for a breach of duty discipline on a duty day, under the rule that made it so. Today
+    every record is of the kind absence (旷工): LEAVE-05 (a late request without a manager's approval), SWAP-05 (a
+    missed or empty shift from an unclear swap: both sides, each with the share of responsibility the team lead
+    judged), SWAP-06 (absent anyway on a swapped or returned shift). Lateness and leaving the post (LEAVE-11,
+    OPS-02, a missed spot check of OPS-08) are kinds of their own, recorded by the duty module. `subject_type` +
+    `subject_id` name the request a record came from (a leave request, a swap), like the approval chains do.
     """
 
     class Kind(models.TextChoices):
         ABSENCE = "absence", _("absence")
+        LATE = "late", _("late")
+        AWAY = "away", _("away from the post")
 
     public_id = public_id_field("abs")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ABSENCE)

@@ -50,8 +50,10 @@ def absence_write(
     subject_id: int | None,
     share: Decimal | str,
     note: str,
+    kind: str = DisciplineRecord.Kind.ABSENCE,
 ) -> DisciplineRecord:
-    """Validate and write one absence and tell the person, inside the caller's transaction; the caller has checked
+    """Validate and write one record (an absence unless `kind` says lateness or leaving the post) and tell the
+    person, inside the caller's transaction; the caller has checked
     who may record it and audits its own change."""
     if rule_id not in catalogue().rules:
         raise ValidationError({"rule_id": f"unknown rule {rule_id!r}"})
@@ -63,7 +65,7 @@ def absence_write(
     if shift_type is not None and shift_type.organisation_id != organisation.pk:
         raise ValidationError({"shift_type": f"{shift_type.name}不是{organisation.name}的班次"})
     record = DisciplineRecord.objects.create(
-        kind=DisciplineRecord.Kind.ABSENCE,
+        kind=kind,
         person=person,
         organisation=organisation,
         date=day,
@@ -77,9 +79,14 @@ def absence_write(
         recorded_at=clock.now(),
     )
     shift = f" {shift_type.name}" if shift_type is not None else ""
+    subject = (
+        f"旷工记录：{day:%Y-%m-%d}{shift}（{rule_id}，责任{share * 100:.0f}%）"
+        if kind == DisciplineRecord.Kind.ABSENCE
+        else f"{'迟到' if kind == DisciplineRecord.Kind.LATE else '脱岗'}记录：{day.month}月{day.day}日{shift}"
+    )
     notify(
         recipients=[person],
-        subject=f"旷工记录：{day:%Y-%m-%d}{shift}（{rule_id}，责任{share * 100:.0f}%）",
+        subject=subject,
         body=note,
         link=reverse("discipline:register"),
     )

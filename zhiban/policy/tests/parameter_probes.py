@@ -23,6 +23,18 @@ from zhiban.policy.rules import (
     leave_04,
     leave_05,
     leave_08,
+    leave_11,
+    ops_01,
+    ops_02,
+    ops_03,
+    ops_04,
+    ops_05,
+    ops_06,
+    ops_07,
+    ops_08,
+    ops_09,
+    ops_10,
+    ops_12,
     org_01,
     org_02,
     org_03,
@@ -250,3 +262,77 @@ PROBE_FUNCTIONS: dict[str, list[Probe]] = {
     "LEAVE-05": [_late],
     "SWAP-08": [_first_reminder],
 }
+
+
+# ── OPS and LEAVE-11: the duty ─────────────────────────────────────────────────────────────────────────────────
+
+_START = dt.datetime(2026, 12, 7, 8, 30, tzinfo=SHANGHAI)
+
+
+def _ops_01_escalation(params: Mapping[str, Any]) -> object:
+    return ops_01.escalate_at(_START, params)
+
+
+def _ops_04_clock(params: Mapping[str, Any]) -> object:
+    return [
+        (level, ops_04.report_deadline_at(_START, level, params))
+        for level in ["一般", "较大", "重大", "特别重大", "其他"]
+    ]
+
+
+def _ops_05_report(params: Mapping[str, Any]) -> object:
+    day = _START.date()
+    return (
+        ops_05.is_report_day(False, params),
+        ops_05.window(day, SHANGHAI, params),
+        ops_05.due_at(day, SHANGHAI, params),
+    )
+
+
+def _ops_06_roll_call(params: Mapping[str, Any]) -> object:
+    return ops_06.roll_call_at(_START, params)
+
+
+def _ops_07_due(params: Mapping[str, Any]) -> object:
+    return ops_07.submit_by(_START, params)
+
+
+def _ops_08_due(params: Mapping[str, Any]) -> object:
+    return ops_08.answer_by(_START, params)
+
+
+def _ops_09_due(params: Mapping[str, Any]) -> object:
+    return ops_09.return_by(_START, params)
+
+
+_OPS_FACTS: dict[str, list[object]] = {
+    # LEAVE-11: lateness and absence at each limit and one minute short of it.
+    "LEAVE-11": [
+        leave_11.Breach("张三", kind, minutes) for kind in (leave_11.LATE, leave_11.AWAY) for minutes in range(15, 26)
+    ],
+    "OPS-02": [ops_02.PostAbsence("张三", _START, 30, False, "李四")],
+    "OPS-03": [
+        ops_03.LogEntry(
+            "meeting",
+            {"meeting_name": "会", "meeting_time": "9时", "place": "会议室", "attendees": "全体"},
+            urgent=True,
+        )
+    ],
+    "OPS-10": [ops_10.StandbyDriver("王五", "")],
+    "OPS-12": [ops_12.ChecklistResult({"通讯设备正常": True}, {})],
+}
+_OPS_FUNCTIONS: dict[str, list[Probe]] = {
+    "OPS-01": [_ops_01_escalation],
+    "OPS-02": [ops_02.sanction],
+    "OPS-03": [ops_03.tells_secretariat],
+    "OPS-04": [_ops_04_clock, ops_04.levels],
+    "OPS-05": [_ops_05_report],
+    "OPS-06": [_ops_06_roll_call],
+    "OPS-07": [_ops_07_due],
+    "OPS-08": [_ops_08_due],
+    "OPS-09": [_ops_09_due],
+    "OPS-10": [ops_10.board_line],
+    "OPS-12": [ops_12.items],
+}
+PROBE_FACTS.update(_OPS_FACTS)
+PROBE_FUNCTIONS.update(_OPS_FUNCTIONS)

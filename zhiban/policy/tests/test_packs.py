@@ -147,12 +147,12 @@ def test_bad_severity_is_an_error(packs_copy: Path) -> None:
 def test_implemented_without_module_is_an_error(packs_copy: Path) -> None:
     replace_in(
         packs_copy / "service-center.toml",
-        'id = "OPS-01"\nstatus = "planned"',
-        'id = "OPS-01"\nstatus = "implemented"',
+        'id = "SEC-08"\nstatus = "planned"',
+        'id = "SEC-08"\nstatus = "implemented"',
     )
     assert errors_for(packs_copy) == [
-        'service-center.toml: OPS-01.status: implemented, but no rule module defines RULE_ID "OPS-01" '
-        "(expected zhiban/policy/rules/ops_01.py)"
+        'service-center.toml: SEC-08.status: implemented, but no rule module defines RULE_ID "SEC-08" '
+        "(expected zhiban/policy/rules/sec_08.py)"
     ]
 
 
@@ -184,12 +184,12 @@ def test_title_placeholder_must_name_a_parameter(packs_copy: Path) -> None:
 def test_unknown_field_and_bad_toml_are_errors(packs_copy: Path) -> None:
     replace_in(
         packs_copy / "bureau.toml",
-        'id = "OPS-09"\nstatus = "planned"',
-        'id = "OPS-09"\nstatus = "planned"\nseverty = "warn"',
+        'id = "SEC-00"\nstatus = "planned"',
+        'id = "SEC-00"\nstatus = "planned"\nseverty = "warn"',
     )
     (packs_copy / "maintenance.toml").write_text('id = "maintenance"\nrules = [', encoding="utf-8")
     errors = errors_for(packs_copy)
-    assert errors[0].startswith("bureau.toml: OPS-09.severty: unknown field")
+    assert errors[0].startswith("bureau.toml: SEC-00.severty: unknown field")
     assert any(error.startswith("maintenance.toml: not valid TOML:") for error in errors)
 
 
