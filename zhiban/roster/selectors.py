@@ -25,7 +25,7 @@ from zhiban.org.scopes import department_of, held_roles, organisation_key, organ
 from zhiban.policy import selectors as policy_selectors
 from zhiban.policy import services as policy
 from zhiban.policy.engine import CitedFinding
-from zhiban.policy.rules import cal_02, ros_03, ros_05
+from zhiban.policy.rules import cal_02, ops_10, ros_03, ros_05
 from zhiban.roster.models import POST_ROLE, Assignment, KioskToken, Post, RosterPeriod, RosterVersion, ShiftType
 
 SCHEDULING_HEAD_ROLES = (Role.DEPARTMENT_HEAD, Role.CS_DIRECTOR)
@@ -264,6 +264,7 @@ class BoardUnit:
     tomorrow: list[BoardShift] = field(default_factory=list)
     findings: list[CitedFinding] = field(default_factory=list)
     show_phones: bool = True
+    vehicle_line: str = ""  # OPS-10: the duty vehicle and the standby driver's hours, where the pack says so
 
 
 def board(*, units: QuerySet[Unit], at: dt.datetime | None = None) -> list[BoardUnit]:
@@ -341,6 +342,9 @@ def _board_checks(
     checked = []
     for entry in [*entries, *added.values()]:
         resolved = policy_selectors.resolved_for_unit(entry.unit)
+        driver_rule = resolved.pack.rule(ops_10.RULE_ID) if resolved is not None else None
+        if resolved is not None and driver_rule is not None and driver_rule.implemented:
+            entry.vehicle_line = ops_10.board_line(resolved.parameters(ops_10.RULE_ID))
         rule = resolved.pack.rule(ros_05.RULE_ID) if resolved is not None else None
         if resolved is None or rule is None or not rule.implemented:
             continue

@@ -106,6 +106,9 @@ def test_ops_10_the_shift_page_shows_the_duty_vehicle_and_the_drivers_phone(
     page = client.get(f"/duty/shifts/{on_duty['shift'].public_id}/").content.decode()
     assert "值班车辆8448，代班司机24小时通讯畅通" in page
     assert 'href="tel:13900000009"' in page
+    board = client.get("/board/").content.decode()  # the duty board says the same
+    assert "值班车辆8448，代班司机24小时通讯畅通" in board
+    assert 'href="tel:13900000009"' in board
 
 
 def test_ops_11_merits_are_recorded_by_managers_never_for_themselves(on_duty: dict[str, Any]) -> None:
