@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhiban.core.audit_alerts import register_alarm
+        from zhiban.notify import robots, sms  # noqa: F401  (each registers its channels on import)
         from zhiban.notify.audit_alerts import tell_audit_administrators
 
         register_alarm(tell_audit_administrators)

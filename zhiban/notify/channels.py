@@ -2,8 +2,9 @@
 
 A channel turns one `OutboxMessage` into a delivery and returns the address it used. It raises
 `PermanentDeliveryError` when retrying cannot help (no address on file) and any other exception
-for a failure worth retrying (server down). Later channels — webhook robots, an SMS gateway —
-call `register_channel` from their own module.
+for a failure worth retrying (server down). The group robots (`zhiban/notify/robots.py`, channels of
+a unit, not of people) and the SMS channel (`zhiban/notify/sms.py`) call `register_channel` from
+their own modules, imported by `NotificationsConfig.ready`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Channel:
     transactional: bool = False
     # Where this channel reaches a user (shown on the preferences page); None when not an address.
     address_of: Callable[[Any], str] | None = None
+    # False for a unit's group robots: people neither choose them nor are sent messages on them.
+    for_people: bool = True
 
 
 _CHANNELS: dict[str, Channel] = {}
@@ -60,11 +63,22 @@ def registered_channels() -> list[Channel]:
     return list(_CHANNELS.values())
 
 
+def people_channels() -> list[Channel]:
+    """The channels a message to a person can go on (and that people choose among)."""
+    return [channel for channel in _CHANNELS.values() if channel.for_people]
+
+
+def _recipient(message: OutboxMessage) -> Any:
+    if message.recipient is None:
+        raise PermanentDeliveryError(f"message {message.public_id} on {message.channel} has no recipient")
+    return message.recipient
+
+
 def deliver_to_inbox(message: OutboxMessage) -> str:
     Notification.objects.get_or_create(
         source=message,
         defaults={
-            "recipient_id": message.recipient_id,
+            "recipient": _recipient(message),
             "subject": message.subject,
             "body": message.body,
             "link": message.link,
@@ -88,9 +102,10 @@ def absolute_link(link: str) -> str:
 
 
 def deliver_by_email(message: OutboxMessage) -> str:
-    address = email_address_of(message.recipient)
+    recipient = _recipient(message)
+    address = email_address_of(recipient)
     if not address:
-        raise PermanentDeliveryError(f"{message.recipient.get_username()} has no email address on file")
+        raise PermanentDeliveryError(f"{recipient.get_username()} has no email address on file")
     body = message.body
     if message.link:
         body = f"{body}\n\n{absolute_link(message.link)}" if body else absolute_link(message.link)

@@ -34,7 +34,7 @@ def _mark_sent(message: OutboxMessage, *, worker: str, address: str) -> None:
 
 def deliver_message(message_id: int, *, worker: str) -> str:
     """Deliver a message this worker has claimed; returns "sent", "retry", "failed" or "lost"."""
-    message = OutboxMessage.objects.select_related("recipient").get(id=message_id)
+    message = OutboxMessage.objects.select_related("recipient", "robot").get(id=message_id)
     try:
         channel = get_channel(message.channel)
         if channel.transactional:

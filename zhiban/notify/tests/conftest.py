@@ -1,4 +1,5 @@
-"""A real SMTP server on a free local port (aiosmtpd), with the mailer settings pointing at it."""
+"""A real SMTP server on a free local port (aiosmtpd), with the mailer settings pointing at it; a real HTTP server
+playing the group robots and the SMS gateway (`robot_server.py`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from zhiban.notify.tests.robot_server import RobotServer
 
 
 class Collect:
@@ -68,6 +71,15 @@ def smtp_server(settings: Any) -> Iterator[LocalSmtpServer]:
         }
     }
     settings.DEFAULT_FROM_EMAIL = "zhiban@example.test"
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def robot_server() -> Iterator[RobotServer]:
+    """Started on 127.0.0.1 and a free port; stopped after the test."""
+    server = RobotServer()
     server.start()
     yield server
     server.stop()
