@@ -19,6 +19,7 @@ from zhiban.accounts import services as account_services
 from zhiban.accounts.models import User
 from zhiban.calendar import services as calendar_services
 from zhiban.core import operations
+from zhiban.demo.duty import load_duty
 from zhiban.demo.plan import AccountPlan, DemoPlan, OrganisationPlan, build_plan
 from zhiban.demo.requests import load_requests
 from zhiban.demo.rosters import load_rosters
@@ -93,6 +94,7 @@ def _load(plan: DemoPlan | None, *, force: bool) -> LoadResult:
     result.hook_notes.append(seed_calendar(result.created))
     result.hook_notes.append(load_rosters(plan, result.created).note())
     result.hook_notes.append(load_requests(plan, result.created).note())
+    result.hook_notes.append(load_duty(plan, result.created))
     result.seconds = time.perf_counter() - started
     return result
 

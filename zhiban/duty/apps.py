@@ -10,3 +10,9 @@ class DutyConfig(AppConfig):
     label = "duty"
     verbose_name = _("On duty")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zhiban.duty.services import spot_check_sms_reply
+        from zhiban.notify.sms import register_sms_reply_handler
+
+        register_sms_reply_handler(spot_check_sms_reply)

@@ -674,13 +674,15 @@ def spot_check_issue(
             raise ValidationError({"method": "本单位的值班制度没有在岗确认"})
         check.answer_by = ops_08.answer_by(now, params)
         check.save()
+        subject = f"在岗确认：请在{clock.local(check.answer_by):%H:%M}前应答"
         alerts.tell(
             [person],
-            f"在岗确认：请在{clock.local(check.answer_by):%H:%M}前应答",
+            subject,
             body="在值班页面点“在岗”，或回复短信“在岗”。",
             link=_shift_link(shift),
             dedupe_key=f"duty-spot-check:{check.pk}",
         )
+        alerts.text(person, f"{subject}（回复“在岗”即可）", dedupe_key=f"duty-spot-check-sms:{check.pk}")
         deadlines.spot_check_due(check)
     else:
         if present is None:
@@ -837,3 +839,18 @@ def merit_record(*, actor: User, person: Person, kind: str, reason: str, shift: 
         after={"person": person.public_id, "kind": kind, "reason": merit.reason},
     )
     return merit
+
+
+def spot_check_sms_reply(person: Person, text: str, received_at: dt.datetime) -> bool:
+    """An SMS reply from an officer with an open presence challenge answers it (OPS-08); any text counts, as a
+    phone's quick reply would. Registered with the SMS gateway's reply handlers (`DutyConfig.ready`)."""
+    check = (
+        SpotCheck.objects.filter(person=person, method=SpotCheck.Method.CHALLENGE, answered_at__isnull=True)
+        .filter(present__isnull=True, issued_at__lte=received_at)
+        .order_by("-issued_at")
+        .first()
+    )
+    if check is None:
+        return False
+    spot_check_answer(actor=None, check=check, via="sms", person=person)
+    return True

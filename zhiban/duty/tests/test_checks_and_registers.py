@@ -188,3 +188,35 @@ def test_ops_05_only_holiday_periods_report_by_default(duty: dict[str, Any]) -> 
     duty["travel"].move_to(dt.datetime(2026, 12, 7, 10, 0, tzinfo=clock.local_tz()))
     duty_jobs.prepare({})
     assert not DailyReport.objects.exists()
+
+
+def test_ops_08_a_challenge_goes_by_text_message_and_a_reply_answers_it(on_duty: dict[str, Any]) -> None:
+    import json
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhiban.notify import sms
+    from zhiban.notify.models import OutboxMessage
+    from zhiban.notify.services import unit_channel_create
+
+    staff = on_duty["staff_a"]
+    staff.mobile = "13800138000"
+    staff.save()
+    gateway = unit_channel_create(
+        actor=None, unit=on_duty["org"], kind="sms_gateway", label="短信平台", url="http://127.0.0.1:9/send", secret="k"
+    )
+    check = _challenge(on_duty)
+    assert OutboxMessage.objects.filter(recipient=staff.user, channel="sms").count() == 1  # sent whatever they chose
+    on_duty["travel"].move_to(_due(check) - minutes(1))
+    body = json.dumps({"from": "+8613800138000", "text": "在岗", "id": "gw-1"}, ensure_ascii=False).encode()
+    timestamp = str(int((_due(check) - minutes(1)).timestamp()))
+    response = Client().post(
+        reverse("notify:sms_reply", args=[gateway.public_id]),
+        data=body,
+        content_type="application/json",
+        headers={sms.TIMESTAMP_HEADER: timestamp, sms.SIGNATURE_HEADER: sms.reply_signature("k", timestamp, body)},
+    )
+    assert response.json()["handled"] is True
+    check.refresh_from_db()
+    assert (check.present, check.answered_via) == (True, "sms")
