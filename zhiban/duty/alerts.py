@@ -23,7 +23,9 @@ def tell(
     if unique:
         notify.notify(recipients=list(unique.values()), subject=subject, body=body, link=link, dedupe_key=dedupe_key)
     if unit is not None:
-        notify.notify_unit(unit=unit, subject=subject, body=body, link=link, dedupe_key=dedupe_key)
+        notify.notify_unit(
+            unit=unit, subject=subject, body=body, link=link, dedupe_key=dedupe_key, include_ancestors=True
+        )
 
 
 def text(person: Person, message: str, *, dedupe_key: str) -> None:

@@ -143,3 +143,24 @@ def test_ops_04_chain_is_set_by_managers_only_and_validated(on_duty: dict[str, A
         steps=[{"target": "duty_leader", "ack_minutes": 5, "repeats": 3}],
     )
     assert incidents.chain_of(on_duty["station_a"])[0][2:] == (5, 3)
+
+
+def test_ops_04_a_major_incident_and_its_escalation_reach_the_units_group_robot(on_duty: dict[str, Any]) -> None:
+    from zhiban.notify.models import OutboxMessage
+    from zhiban.notify.services import unit_channel_create
+
+    robot = unit_channel_create(
+        actor=None,
+        unit=on_duty["org"],
+        kind="wecom",
+        label="值班群",
+        url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
+    )
+    incident = _raise(on_duty)
+    _raise(on_duty, level="一般")  # handled within authority: not posted to the group
+    assert list(OutboxMessage.objects.filter(robot=robot).values_list("subject", flat=True)) == [
+        "事件报告：城南变电站火灾（重大）"
+    ]
+    on_duty["travel"].move_to(incident.raised_at + minutes(60))
+    run_worker()
+    assert OutboxMessage.objects.filter(robot=robot, subject__startswith="【升级】").count() == 1
