@@ -8,6 +8,7 @@ from zhiban.accounts.models import User
 from zhiban.discipline.models import DisciplineRecord
 from zhiban.org.models import Person
 from zhiban.org.scopes import person_of, unit_scope
+from zhiban.policy import selectors as policy_selectors
 
 
 def _own_person(user: User | None) -> Person | None:
@@ -42,3 +43,12 @@ def recordable_people(*, user: User | None) -> QuerySet[Person]:
     if scope.empty:
         return Person.objects.none()
     return Person.objects.filter(scope.q("unit__path"), is_active=True).select_related("unit").order_by("name")
+
+
+def rule_title(record: DisciplineRecord) -> str:
+    """The clause title a record was made under, as the organisation's live policy words it (the rule ID when the
+    policy does not declare the rule)."""
+    resolved = policy_selectors.resolved_for_unit(record.organisation)
+    if resolved is None or resolved.pack.rule(record.rule_id) is None:
+        return record.rule_id
+    return str(resolved.title(record.rule_id).zh)

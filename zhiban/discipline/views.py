@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhiban.accounts.models import User
 from zhiban.core import clock
 from zhiban.discipline import selectors, services
+from zhiban.discipline.models import DisciplineRecord
 from zhiban.org.models import Person
 
 # The rules a manager records an absence under by hand; SWAP-05 comes from a swap's judgement, on the swap's page.
@@ -29,8 +30,16 @@ def _user(request: HttpRequest) -> User:
 def register(request: HttpRequest) -> HttpResponse:
     """纪律登记: the absences (旷工) of the people I manage and my own; managers record one here."""
     user = _user(request)
+    absences = selectors.absence_list(user=user).select_related("recorded_by__person").order_by("-date", "id")[:200]
+    breaches = (
+        selectors.record_list(user=user)
+        .exclude(kind=DisciplineRecord.Kind.ABSENCE)
+        .select_related("recorded_by__person", "shift_type")
+        .order_by("-date", "id")[:200]
+    )
     context = {
-        "absences": selectors.absence_list(user=user).order_by("-date", "id")[:200],
+        "absences": [(record, selectors.rule_title(record)) for record in absences],
+        "breaches": [(record, selectors.rule_title(record)) for record in breaches],
         "people": selectors.recordable_people(user=user),
         "rules": ABSENCE_RULES,
         "today": clock.today(),

@@ -505,8 +505,11 @@ def handover_write(
 def handover_accept(*, actor: User, handover: Handover) -> Handover:
     """The incoming officer accepts the handover; never the one who wrote it."""
     handover = Handover.objects.select_for_update(of=("self",)).select_related("incoming", "shift").get(pk=handover.pk)
-    if handover.incoming is None or selectors.attendance_of(actor, handover.incoming) is None:
+    incoming = selectors.attendance_of(actor, handover.incoming) if handover.incoming is not None else None
+    if incoming is None:
         raise PermissionDenied("只有接班人员可以确认交接")
+    if incoming.checked_in_at is None:
+        raise ValidationError("请先到岗登记，再确认交接")
     if handover.written_by_id == actor.pk:
         raise PermissionDenied("交班人不能自己确认交接")
     if handover.accepted_at is not None:

@@ -127,3 +127,15 @@ def test_ops_02_nobody_records_their_own_absence_nor_a_colleague_without_the_rol
                 actor=actor.user, shift=shift, person=person, left_at=shift.starts_at, returned_at=None
             )
     assert not PostAbsence.objects.exists()
+
+
+def test_leave_11_lateness_shows_in_the_one_discipline_register_by_clause_title(duty: dict[str, Any]) -> None:
+    from zhiban.accounts.tests.clients import verified_client
+
+    adopt(duty, "service-center")
+    duty["travel"].move_to(duty["shift"].starts_at + minutes(25))
+    services.check_in(actor=duty["staff_a"].user, shift=duty["shift"])
+    page = verified_client(duty["secretary"].user).get("/discipline/").content.decode()
+    assert "迟到与脱岗" in page
+    assert "班前未请假迟到20分钟及以上" in page  # the clause title, not the rule code
+    assert ">LEAVE-11<" not in page

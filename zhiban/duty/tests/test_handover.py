@@ -54,6 +54,8 @@ def test_ops_06_the_duty_closes_only_after_the_incoming_officer_accepts(on_duty:
     with pytest.raises(PermissionDenied):
         services.handover_accept(actor=on_duty["staff_b"].user, handover=handover)
     on_duty["travel"].move_to(shift.ends_at - minutes(10))
+    with pytest.raises(ValidationError, match="请先到岗登记"):
+        services.handover_accept(actor=colleague.user, handover=handover)
     services.check_in(actor=colleague.user, shift=on_duty["next_shift"])
     services.handover_accept(actor=colleague.user, handover=handover)
     closed = services.shift_close(actor=staff.user, shift=shift)
