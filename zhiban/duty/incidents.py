@@ -21,6 +21,7 @@ from zhiban.core import audit, clock
 from zhiban.duty import alerts, deadlines, selectors
 from zhiban.duty.models import DutyShift, EscalationStep, Incident, IncidentEvent
 from zhiban.duty.policy import params as rule_params
+from zhiban.duty.services import stamp_once
 from zhiban.org.models import Person, Unit
 from zhiban.org.own_matters import refuse_own_matter
 from zhiban.org.scopes import active_person
@@ -210,18 +211,15 @@ def incident_acknowledge(*, actor: User, incident: Incident) -> Incident:
         or selectors.can_manage(actor, incident.unit)
     ):
         raise PermissionDenied("你不在这个事件的升级链上")
-    if incident.acknowledged_at is not None:
-        raise ValidationError("已有人确认")
-    incident.acknowledged_at, incident.acknowledged_by = clock.now(), actor
-    incident.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    _event(incident, "acknowledged", f"{person.name if person else '管理员'}已确认收到", actor)
-    audit.record(
+    stamp_once(
+        incident,
         actor=actor,
+        at="acknowledged_at",
+        by="acknowledged_by",
         action="duty.incident.acknowledge",
-        object_type="incident",
-        object_id=incident.public_id,
-        after={"at": incident.acknowledged_at},
+        already="已有人确认",
     )
+    _event(incident, "acknowledged", f"{person.name if person else '管理员'}已确认收到", actor)
     return incident
 
 

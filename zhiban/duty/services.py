@@ -87,6 +87,33 @@ def _clean(value: object, field: str, *, required: bool = False, limit: int = TE
     return text
 
 
+def stamp_once(
+    row: Any,
+    *,
+    actor: User,
+    at: str,
+    by: str,
+    action: str,
+    already: str,
+    also: Mapping[str, Any] | None = None,
+) -> None:
+    """Stamp `row.<at>` with now and `row.<by>` with the actor (and the `also` fields), once: a second time is
+    refused with `already`. Saves those fields and records one audit event `action` with them."""
+    if getattr(row, at) is not None:
+        raise ValidationError(already)
+    values = {at: clock.now(), by: actor, **(also or {})}
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(values))
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type=type(row)._meta.model_name or "",
+        object_id=row.public_id,
+        after={name: value for name, value in values.items() if name != by},
+    )
+
+
 def _discipline(
     *, actor: User | None, person: Person, shift: DutyShift, kind: str, rule_id: str, note: str
 ) -> DisciplineRecord:
@@ -512,16 +539,8 @@ def handover_accept(*, actor: User, handover: Handover) -> Handover:
         raise ValidationError("请先到岗登记，再确认交接")
     if handover.written_by_id == actor.pk:
         raise PermissionDenied("交班人不能自己确认交接")
-    if handover.accepted_at is not None:
-        raise ValidationError("交接已确认")
-    handover.accepted_by, handover.accepted_at = actor, clock.now()
-    handover.save(update_fields=["accepted_by", "accepted_at"])
-    audit.record(
-        actor=actor,
-        action="duty.handover.accept",
-        object_type="handover",
-        object_id=handover.public_id,
-        after={"accepted_at": handover.accepted_at},
+    stamp_once(
+        handover, actor=actor, at="accepted_at", by="accepted_by", action="duty.handover.accept", already="交接已确认"
     )
     return handover
 
@@ -630,16 +649,14 @@ def report_review(*, actor: User, report: ShiftReport, note: str = "") -> ShiftR
     if not selectors.can_manage(actor, report.shift.unit):
         raise PermissionDenied("只有主管领导可以审阅值班报告表")
     refuse_own_matter(actor, list(report.shift.attendances.values_list("person_id", flat=True)))
-    if report.reviewed_at is not None:
-        raise ValidationError("已审阅")
-    report.reviewed_by, report.reviewed_at, report.review_note = actor, clock.now(), _clean(note, "note")
-    report.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    audit.record(
+    stamp_once(
+        report,
         actor=actor,
+        at="reviewed_at",
+        by="reviewed_by",
         action="duty.report.review",
-        object_type="shift_report",
-        object_id=report.public_id,
-        after={"note": report.review_note},
+        already="已审阅",
+        also={"review_note": _clean(note, "note")},
     )
     return report
 
@@ -775,17 +792,7 @@ def key_return(*, actor: User, loan: KeyLoan) -> KeyLoan:
     if not selectors.can_manage(actor, loan.shift.unit):
         raise PermissionDenied("钥匙交回秘书处")
     refuse_own_matter(actor, [loan.holder])
-    if loan.returned_at is not None:
-        raise ValidationError("钥匙已归还")
-    loan.returned_at, loan.received_by = clock.now(), actor
-    loan.save(update_fields=["returned_at", "received_by"])
-    audit.record(
-        actor=actor,
-        action="duty.key.return",
-        object_type="key_loan",
-        object_id=loan.public_id,
-        after={"returned_at": loan.returned_at},
-    )
+    stamp_once(loan, actor=actor, at="returned_at", by="received_by", action="duty.key.return", already="钥匙已归还")
     return loan
 
 
