@@ -20,6 +20,7 @@ ROLL_CALL = "duty.roll_call"
 REPORT_DUE = "duty.report_due"
 REVIEW_DUE = "duty.review_due"
 SPOT_CHECK = "duty.spot_check_due"
+SPOT_CHECK_LATER = "duty.spot_check_issue"
 KEY_DUE = "duty.key_due"
 INCIDENT_REMINDER = "duty.incident_reminder"
 INCIDENT_DEADLINE = "duty.incident_deadline"
@@ -59,6 +60,11 @@ def review_due(report: ShiftReport, params: Mapping[str, Any]) -> None:
 def spot_check_due(check: SpotCheck) -> None:
     if check.answer_by is not None:
         jobs.schedule(SPOT_CHECK, {"check": check.pk}, check.answer_by, f"{SPOT_CHECK}:{check.pk}")
+
+
+def scheduled_spot_check(shift: DutyShift, at: dt.datetime, by: Any, person: Any | None) -> None:
+    payload = {"shift": shift.pk, "by": by.pk, "person": person.pk if person is not None else None}
+    jobs.schedule(SPOT_CHECK_LATER, payload, at)
 
 
 def key_due(loan: KeyLoan) -> None:

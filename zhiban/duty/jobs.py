@@ -4,15 +4,18 @@ when the state has moved on, so a run that comes twice or late is harmless."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.urls import reverse
 
+from zhiban.accounts.models import User
 from zhiban.calendar import selectors as calendar_selectors
 from zhiban.core import clock, jobs
 from zhiban.duty import alerts, deadlines, incidents, selectors, services, shifts
 from zhiban.duty.models import DailyReport, DutyShift, Incident, KeyLoan, PostAbsence, ShiftReport, SpotCheck
 from zhiban.duty.policy import params as rule_params
+from zhiban.org.scopes import active_person
 from zhiban.policy import services as policy
 from zhiban.policy.rules import ops_01, ops_04, ops_05, ops_07, ops_08, ops_09
 from zhiban.roster.models import Post
@@ -170,6 +173,27 @@ def spot_check_due(payload: dict[str, Any]) -> None:
         dedupe_key=f"{deadlines.SPOT_CHECK}:{check.pk}",
         unit=check.shift.unit,
     )
+
+
+@jobs.job_handler(deadlines.SPOT_CHECK_LATER)
+def spot_check_issue(payload: dict[str, Any]) -> None:
+    """A scheduled or random presence challenge falls due: issue it in the name of who scheduled it, to the person
+    named or to one of the officers checked in now, drawn at random. Nothing when the shift is over or nobody is in."""
+    shift = DutyShift.objects.select_related("unit").filter(pk=payload["shift"]).first()
+    by = User.objects.filter(pk=payload["by"], is_active=True).first()
+    if shift is None or by is None or shift.is_closed or clock.now() > shift.ends_at:
+        return
+    present = shift.attendances.filter(checked_in_at__isnull=False, checked_out_at__isnull=True).select_related(
+        "person"
+    )
+    if payload.get("person"):
+        present = present.filter(person_id=payload["person"])
+    mine = active_person(by)
+    candidates = [a.person for a in present if mine is None or a.person_id != mine.pk]
+    if not candidates:
+        return
+    person = secrets.SystemRandom().choice(candidates)
+    services.spot_check_issue(actor=by, shift=shift, person=person)
 
 
 @jobs.job_handler(deadlines.KEY_DUE)

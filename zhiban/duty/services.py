@@ -729,6 +729,28 @@ def spot_check_issue(
 
 
 @transaction.atomic
+def spot_check_schedule(*, actor: User, shift: DutyShift, at: dt.datetime, person: Person | None = None) -> None:
+    """A presence challenge issued later by the worker: at `at`, to `person`, or — with no person — to one of the
+    officers checked in at that moment, drawn at random (随机查岗). Who schedules it may issue one now."""
+    if not (selectors.can_manage(actor, shift.unit) or selectors.is_leader_of(actor, shift)):
+        raise PermissionDenied("只有带班领导或上级可以查岗")
+    if person is not None:
+        refuse_own_matter(actor, [person])
+        if not shift.attendances.filter(person=person).exists():
+            raise ValidationError({"person": f"{person.name}不在这个班次上"})
+    if not (clock.now() <= at <= shift.ends_at):
+        raise ValidationError({"at": "查岗时间须在现在和本班结束之间"})
+    deadlines.scheduled_spot_check(shift, at, actor, person)
+    audit.record(
+        actor=actor,
+        action="duty.spot_check.schedule",
+        object_type="duty_shift",
+        object_id=shift.public_id,
+        after={"at": at, "person": person.public_id if person else "random"},
+    )
+
+
+@transaction.atomic
 def spot_check_answer(
     *, actor: User | None, check: SpotCheck, via: str = "web", person: Person | None = None
 ) -> SpotCheck:

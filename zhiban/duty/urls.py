@@ -16,6 +16,7 @@ urlpatterns = [
     path("shifts/<str:public_id>/close/", views.shift_close, name="close"),
     path("shifts/<str:public_id>/report/", views.report_submit, name="report_submit"),
     path("shifts/<str:public_id>/spot-checks/", views.spot_check_issue, name="spot_check_issue"),
+    path("shifts/<str:public_id>/spot-checks/later/", views.spot_check_schedule, name="spot_check_schedule"),
     path("shifts/<str:public_id>/absences/", views.absence_report, name="absence_report"),
     path("shifts/<str:public_id>/key/", views.key_issue, name="key_issue"),
     path("spot-checks/<str:public_id>/answer/", views.spot_check_answer, name="spot_check_answer"),

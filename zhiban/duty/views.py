@@ -249,6 +249,15 @@ spot_check_issue = _shift_action(
     ),
     _("Spot check recorded."),
 )
+spot_check_schedule = _shift_action(
+    lambda u, s, r: services.spot_check_schedule(
+        actor=u,
+        shift=s,
+        at=_moment(r.POST.get("at", ""), "at") or clock.now(),
+        person=_person_on(s, r.POST["person"]) if r.POST.get("person") else None,
+    ),
+    _("The spot check is scheduled."),
+)
 absence_report = _shift_action(
     lambda u, s, r: services.absence_report(
         actor=u,

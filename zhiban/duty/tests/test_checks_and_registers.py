@@ -220,3 +220,22 @@ def test_ops_08_a_challenge_goes_by_text_message_and_a_reply_answers_it(on_duty:
     assert response.json()["handled"] is True
     check.refresh_from_db()
     assert (check.present, check.answered_via) == (True, "sms")
+
+
+def test_ops_08_a_scheduled_random_challenge_goes_to_someone_on_duty_at_that_time(on_duty: dict[str, Any]) -> None:
+    at = on_duty["shift"].starts_at + minutes(120)
+    services.spot_check_schedule(actor=on_duty["secretary"].user, shift=on_duty["shift"], at=at)
+    with pytest.raises(ValidationError):
+        services.spot_check_schedule(
+            actor=on_duty["secretary"].user, shift=on_duty["shift"], at=on_duty["shift"].ends_at + minutes(1)
+        )
+    with pytest.raises(PermissionDenied):
+        services.spot_check_schedule(actor=on_duty["staff_a"].user, shift=on_duty["shift"], at=at)
+    on_duty["travel"].move_to(at - minutes(1))
+    run_worker()
+    assert not SpotCheck.objects.exists()
+    on_duty["travel"].move_to(at)
+    run_worker()
+    check = SpotCheck.objects.get()
+    assert check.person in (on_duty["staff_a"], on_duty["leader"])  # checked in then
+    assert check.issued_by == on_duty["secretary"].user
