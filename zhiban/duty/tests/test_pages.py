@@ -133,3 +133,24 @@ def test_the_incident_page_walks_the_steps_and_the_register_exports(on_duty: dic
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][2] == "仓库火灾"
     assert rows[1][3] == "重大"
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_shift_page_and_the_log_cost_the_same_queries_for_1_or_21_entries(on_duty: dict[str, Any]) -> None:
+    client = _client(on_duty["staff_a"])
+    shift_url = f"/duty/shifts/{on_duty['shift'].public_id}/"
+    services.log_write(actor=on_duty["staff_a"].user, shift=on_duty["shift"], kind="call", fields=CALL)
+    few = (_queries(client, shift_url), _queries(client, "/duty/log/"))
+    for _ in range(20):
+        services.log_write(actor=on_duty["staff_a"].user, shift=on_duty["shift"], kind="call", fields=CALL)
+    many = (_queries(client, shift_url), _queries(client, "/duty/log/"))
+    assert many[0] <= few[0]
+    assert many[1] <= few[1]
