@@ -60,6 +60,10 @@ from zhiban.config.api import api
 from zhiban.core.models import AuditEvent, Job
 from zhiban.discipline import services as discipline_services
 from zhiban.discipline.models import DisciplineRecord
+from zhiban.duty import incidents as duty_incidents
+from zhiban.duty import services as duty_services
+from zhiban.duty import shifts as duty_shifts
+from zhiban.duty.models import DutyShift, Incident, LogEntry, SpotCheck
 from zhiban.leave import services as leave_services
 from zhiban.leave.models import LeaveCover, LeaveRequest, RestRequest, Substitution
 from zhiban.notify.delivery import deliver_due
@@ -87,6 +91,13 @@ ACTORS = ("anonymous", "outsider", "member", "concerned")
 REFUSED = (403, 404, 422)
 WRITES = ("post", "put", "patch", "delete")
 OWN_BEHALF = "own behalf"
+CALL = {
+    "caller_unit": "市应急局",
+    "caller_name": "王科长",
+    "phone": "0571-87000000",
+    "content": "询问值班",
+    "handling": "已答复",
+}
 
 Body = Callable[["World"], Any]
 
@@ -171,6 +182,11 @@ PATH_OBJECTS = {
     "/api/v1/swaps/{public_id}/decide": "swap_accepted",
     "/api/v1/swaps/{public_id}/judge": "swap_done",
     "/api/v1/compliance/{unit_id}": "org",
+    "/api/v1/duty/shifts/{public_id}": "shift_7",  # running: 甲财务员 and the leader checked in, the driver not yet
+    "/api/v1/duty/shifts/{public_id}/close": "shift_5",  # its handover accepted by the next shift
+    "/api/v1/duty/log/{public_id}": "log_entry",
+    "/api/v1/duty/incidents/{public_id}": "incident",  # major, its hour running
+    "/api/v1/duty/spot-checks/{public_id}": "spot_check",  # a presence challenge to 甲财务员, not yet answered
 }
 
 # Query parameters filled when an operation has them (by name and schema type); the others keep their defaults.
@@ -243,6 +259,18 @@ BODIES: dict[str, Body] = {
         "requester_share": "0.5",
         "colleague_share": "0.5",
     },
+    "POST /api/v1/duty/shifts/{public_id}/log": lambda w: {"kind": "call", "fields": CALL},
+    "POST /api/v1/duty/log/{public_id}/amend": lambda w: {
+        "fields": {**CALL, "phone": "0571-87000001"},
+        "reason": "记错",
+    },
+    "POST /api/v1/duty/shifts/{public_id}/incidents": lambda w: {"title": "仓库冒烟", "level": "重大"},
+    "POST /api/v1/duty/incidents/{public_id}/steps": lambda w: {"step": "verified"},
+    "POST /api/v1/duty/shifts/{public_id}/checklist": lambda w: {
+        "answers": {"通讯设备正常": True, "值班室设施完好": True}
+    },
+    "POST /api/v1/duty/shifts/{public_id}/handover": lambda w: {"equipment": "电话、传真正常", "open_issues": []},
+    "POST /api/v1/duty/shifts/{public_id}/spot-checks": lambda w: {"person": w.ids["onduty_b"]},
 }
 
 # Who may do each write (and so succeeds in `test_an_authorized_caller_succeeds`); reads: the chief, who manages the
@@ -280,6 +308,18 @@ AUTHORIZED = {
     "POST /api/v1/swaps/{public_id}/withdraw": "concerned",
     "POST /api/v1/swaps/{public_id}/decide": "chief",
     "POST /api/v1/swaps/{public_id}/judge": "chief",
+    "POST /api/v1/duty/shifts/{public_id}/check-in": "driver",
+    "POST /api/v1/duty/shifts/{public_id}/log": "onduty_b",
+    "POST /api/v1/duty/log/{public_id}/amend": "onduty_b",
+    "POST /api/v1/duty/shifts/{public_id}/incidents": "onduty_b",
+    "POST /api/v1/duty/incidents/{public_id}/steps": "onduty_b",
+    "POST /api/v1/duty/incidents/{public_id}/acknowledge": "leader",
+    "POST /api/v1/duty/shifts/{public_id}/checklist": "onduty_b",
+    "POST /api/v1/duty/shifts/{public_id}/handover": "onduty_b",
+    "POST /api/v1/duty/shifts/{public_id}/handover/accept": "onduty_b",
+    "POST /api/v1/duty/shifts/{public_id}/close": "onduty_b",
+    "POST /api/v1/duty/shifts/{public_id}/spot-checks": "chief",
+    "POST /api/v1/duty/spot-checks/{public_id}/answer": "onduty_b",
 }
 
 
@@ -421,6 +461,7 @@ OWN_ACTS = {
     "POST /api/v1/swaps": "asking a colleague to take one's own duty; the team leads decide it",
     "POST /api/v1/swaps/{public_id}/withdraw": "withdrawing one's own swap request",
 }
+DUTY_OF_ANOTHER = "the shifts of 5 to 7 December are other officers' duties; 甲处长 is on none of them"
 NOT_OWN = {
     "POST /api/v1/people": "adding a new person to the department they head is no matter of their own",
     "POST /api/v1/people/import": "importing new people into the department they head is no matter of their own",
@@ -428,6 +469,18 @@ NOT_OWN = {
     "POST /api/v1/roster/periods/{public_id}/publish": "the roster is the secretariat's (ROS-03), not their matter",
     "POST /api/v1/roster/periods/{public_id}/generation": "the roster is the secretariat's (ROS-04), not their matter",
     "POST /api/v1/roster/generation/{public_id}/stop": "the roster is the secretariat's (ROS-04), not their matter",
+    "POST /api/v1/duty/shifts/{public_id}/check-in": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/log": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/log/{public_id}/amend": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/incidents": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/incidents/{public_id}/steps": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/incidents/{public_id}/acknowledge": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/checklist": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/handover": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/handover/accept": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/close": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/shifts/{public_id}/spot-checks": DUTY_OF_ANOTHER,
+    "POST /api/v1/duty/spot-checks/{public_id}/answer": DUTY_OF_ANOTHER,
 }
 
 # Leaks and wrong successes this matrix found: (case key, actor) → what is wrong. Each is an xfail(strict=True) until
@@ -552,6 +605,8 @@ def build_a() -> World:
                 actor=secretary, period=period, day=day, shift_type=duty, post=post, people=[who]
             )
 
+    put(december, dec(5), p["onduty_b"])  # the duty of the 5th and the 6th hand over to today's (build_duty)
+    put(december, dec(6), p["colleague"])
     put(december, dec(7), p["onduty_b"])  # on the board today
     for day in (12, 14, 16, 18, 21, 23, 26, 27, 29):  # Saturday the 12th and the 26th, Sunday the 27th: ROS-07 credits
         put(december, dec(day), concerned)
@@ -619,6 +674,7 @@ def build_a() -> World:
         "done",
         "accepted",
     )
+    duty_world = build_duty(p, december)
     deliver_due(worker="matrix", limit=1000)  # the inbox channel turns the outbox into notifications
     notification = Notification.objects.filter(recipient=mine, read_at=None).order_by("-id").first()
     assert notification is not None
@@ -643,6 +699,7 @@ def build_a() -> World:
         "day": "2026-12-07",
         "year": "2026",
         "pack": "bureau",
+        **duty_world,
     }
     world = World(people=p, ids=ids)
     # What the member never reads: other people's matters (the swap on the board excepted: it is offered to them),
@@ -658,6 +715,10 @@ def build_a() -> World:
         *RestTaking.objects.all(),
         *ApprovalStep.objects.all(),
         *Notification.objects.exclude(recipient=_user(p["member"])),
+        *DutyShift.objects.all(),
+        *LogEntry.objects.all(),
+        *Incident.objects.all(),
+        *SpotCheck.objects.all(),
         run,
         finance,
         station_b,
@@ -666,6 +727,39 @@ def build_a() -> World:
     for key in ("head_b", "hidden_b", "chief", "secretary"):
         world.member_hidden |= {p[key].public_id, p[key].name, _user(p[key]).username}
     return world
+
+
+def build_duty(p: dict[str, Person], december: RosterPeriod) -> dict[str, str]:
+    """The duty of 5 to 7 December: 甲财务员 on the 5th, 甲同事 on the 6th, 甲财务员 again on the 7th. The 5th handed
+    over to the 6th, accepted (so the 5th can close); the 6th handed over to the 7th, not yet accepted; on the 7th at
+    NOW 甲财务员 and the leader are checked in, a call is logged, a major incident raised and a presence challenge
+    issued by the chief."""
+    onduty, colleague = _user(p["onduty_b"]), _user(p["colleague"])
+    all_ok = {"通讯设备正常": True, "值班室设施完好": True}
+    with time_machine.travel(at(5, 9), tick=False):
+        duty_shifts.prepare(dec(5), dec(8))
+        shift = {s.date.day: s for s in DutyShift.objects.filter(unit=december.unit)}
+        duty_services.check_in(actor=onduty, shift=shift[5])
+        duty_services.checklist_fill(actor=onduty, shift=shift[5], answers=all_ok, notes={})
+        first = duty_services.handover_write(actor=onduty, shift=shift[5], equipment="正常", open_issues=[])
+    with time_machine.travel(at(6, 9), tick=False):
+        duty_services.check_in(actor=colleague, shift=shift[6])
+        duty_services.handover_accept(actor=colleague, handover=first)
+        duty_services.checklist_fill(actor=colleague, shift=shift[6], answers=all_ok, notes={})
+        duty_services.handover_write(actor=colleague, shift=shift[6], equipment="正常", open_issues=["待复电"])
+    with time_machine.travel(NOW, tick=False):
+        duty_services.check_in(actor=onduty, shift=shift[7])
+        duty_services.check_in(actor=_user(p["leader"]), shift=shift[7])
+        entry = duty_services.log_write(actor=onduty, shift=shift[7], kind="call", fields=CALL)
+        incident = duty_incidents.incident_raise(actor=onduty, shift=shift[7], title="仓库着火", level="重大")
+        check = duty_services.spot_check_issue(actor=_user(p["chief"]), shift=shift[7], person=p["onduty_b"])
+    return {
+        "shift_5": shift[5].public_id,
+        "shift_7": shift[7].public_id,
+        "log_entry": entry.public_id,
+        "incident": incident.public_id,
+        "spot_check": check.public_id,
+    }
 
 
 def build_b(world: World) -> None:
