@@ -79,6 +79,8 @@ from zhiban.roster.compensation.models import RestCredit, RestTaking
 from zhiban.roster.generation import services as generation_services
 from zhiban.roster.generation.models import GenerationRun
 from zhiban.roster.models import Assignment, RosterPeriod, RosterVersion, ShiftType
+from zhiban.secrecy import services as secrecy_services
+from zhiban.secrecy.models import Carrier, Clearance, CustodyMove
 from zhiban.swaps import selectors as swap_selectors
 from zhiban.swaps import services as swap_services
 from zhiban.swaps.models import SwapDebt, SwapRequest
@@ -187,6 +189,7 @@ PATH_OBJECTS = {
     "/api/v1/duty/log/{public_id}": "log_entry",
     "/api/v1/duty/incidents/{public_id}": "incident",  # major, its hour running
     "/api/v1/duty/spot-checks/{public_id}": "spot_check",  # a presence challenge to 甲财务员, not yet answered
+    "/api/v1/secrecy/carriers/{public_id}": "carrier",  # 机密, with 甲机要员, distributed to 甲办公室
 }
 
 # Query parameters filled when an operation has them (by name and schema type); the others keep their defaults.
@@ -271,6 +274,22 @@ BODIES: dict[str, Body] = {
     },
     "POST /api/v1/duty/shifts/{public_id}/handover": lambda w: {"equipment": "电话、传真正常", "open_issues": []},
     "POST /api/v1/duty/shifts/{public_id}/spot-checks": lambda w: {"person": w.ids["onduty_b"]},
+    "POST /api/v1/secrecy/carriers": lambda w: {
+        "unit": w.ids["office"],
+        "register_number": "甲密〔2026〕2号",
+        "classification": "secret",
+        "period_years": 20,
+        "copy_number": 1,
+        "issuing_body": "市委办公室",
+        "issued_on": "2026-12-01",
+        "received_on": "2026-12-07",
+        "title": "年终工作通知",
+        "location": "机要室",
+        "scope_units": [w.ids["office"]],
+    },
+    "POST /api/v1/secrecy/carriers/{public_id}/moves": lambda w: {"to": w.ids["colleague"]},
+    "POST /api/v1/secrecy/carriers/{public_id}/archive": lambda w: {"location": "档案室"},
+    "POST /api/v1/secrecy/clearances": lambda w: {"person": w.ids["member"], "level": "confidential"},
 }
 
 # Who may do each write (and so succeeds in `test_an_authorized_caller_succeeds`); reads: the chief, who manages the
@@ -320,6 +339,11 @@ AUTHORIZED = {
     "POST /api/v1/duty/shifts/{public_id}/close": "onduty_b",
     "POST /api/v1/duty/shifts/{public_id}/spot-checks": "chief",
     "POST /api/v1/duty/spot-checks/{public_id}/answer": "onduty_b",
+    "GET /api/v1/secrecy/carriers/{public_id}": "clerk",
+    "POST /api/v1/secrecy/carriers": "clerk",
+    "POST /api/v1/secrecy/carriers/{public_id}/moves": "clerk",
+    "POST /api/v1/secrecy/carriers/{public_id}/archive": "clerk",
+    "POST /api/v1/secrecy/clearances": "clerk",
 }
 
 
@@ -461,6 +485,7 @@ OWN_ACTS = {
     "POST /api/v1/swaps": "asking a colleague to take one's own duty; the team leads decide it",
     "POST /api/v1/swaps/{public_id}/withdraw": "withdrawing one's own swap request",
 }
+CLERKS_REGISTER = "the classified-carrier register is the confidential clerk's (SEC-01); 甲处长 is no clerk"
 DUTY_OF_ANOTHER = "the shifts of 5 to 7 December are other officers' duties; 甲处长 is on none of them"
 NOT_OWN = {
     "POST /api/v1/people": "adding a new person to the department they head is no matter of their own",
@@ -481,6 +506,10 @@ NOT_OWN = {
     "POST /api/v1/duty/shifts/{public_id}/close": DUTY_OF_ANOTHER,
     "POST /api/v1/duty/shifts/{public_id}/spot-checks": DUTY_OF_ANOTHER,
     "POST /api/v1/duty/spot-checks/{public_id}/answer": DUTY_OF_ANOTHER,
+    "POST /api/v1/secrecy/carriers": CLERKS_REGISTER,
+    "POST /api/v1/secrecy/carriers/{public_id}/moves": CLERKS_REGISTER,
+    "POST /api/v1/secrecy/carriers/{public_id}/archive": CLERKS_REGISTER,
+    "POST /api/v1/secrecy/clearances": CLERKS_REGISTER,
 }
 
 # Leaks and wrong successes this matrix found: (case key, actor) → what is wrong. Each is an xfail(strict=True) until
@@ -593,6 +622,7 @@ def build_a() -> World:
         "head_b": _person("jia_head_b", "甲财务主管", finance, (Role.DEPARTMENT_HEAD, finance)),
         "onduty_b": _person("jia_onduty_b", "甲财务员", station_b, (Role.DUTY_OFFICER, org)),
         "hidden_b": _person("jia_hidden_b", "甲隐者", station_b, (Role.DUTY_OFFICER, org)),
+        "clerk": _person("jia_clerk", "甲机要员", office, (Role.CONFIDENTIAL_CLERK, office)),
     }
     secretary, chief, concerned, colleague = _user(p["secretary"]), _user(p["chief"]), p["concerned"], p["colleague"]
     mine = _user(concerned)
@@ -675,6 +705,7 @@ def build_a() -> World:
         "accepted",
     )
     duty_world = build_duty(p, december)
+    carrier = build_secrecy(p, office)
     deliver_due(worker="matrix", limit=1000)  # the inbox channel turns the outbox into notifications
     notification = Notification.objects.filter(recipient=mine, read_at=None).order_by("-id").first()
     assert notification is not None
@@ -700,6 +731,7 @@ def build_a() -> World:
         "year": "2026",
         "pack": "bureau",
         **duty_world,
+        "carrier": carrier.public_id,
     }
     world = World(people=p, ids=ids)
     # What the member never reads: other people's matters (the swap on the board excepted: it is offered to them),
@@ -719,14 +751,34 @@ def build_a() -> World:
         *LogEntry.objects.all(),
         *Incident.objects.all(),
         *SpotCheck.objects.all(),
+        carrier,  # the member has no clearance
         run,
         finance,
         station_b,
     ]
-    world.member_hidden = {row.public_id for row in hidden} | {finance.name, station_b.name}
+    world.member_hidden = {row.public_id for row in hidden} | {finance.name, station_b.name, carrier.title}
     for key in ("head_b", "hidden_b", "chief", "secretary"):
         world.member_hidden |= {p[key].public_id, p[key].name, _user(p[key]).username}
     return world
+
+
+def build_secrecy(p: dict[str, Person], office: Unit) -> Carrier:
+    """A 机密 carrier received by 甲机要员, distributed to 甲办公室; 甲同事 is cleared for it, nobody else is."""
+    secrecy_services.clearance_set(actor=_user(p["clerk"]), person=p["colleague"], level="secret")
+    return secrecy_services.carrier_receive(
+        actor=_user(p["clerk"]),
+        unit=office,
+        register_number="甲密〔2026〕1号",
+        classification="secret",
+        period_years=20,
+        copy_number=1,
+        issuing_body="市委办公室",
+        issued_on=dec(1),
+        received_on=dec(5),
+        title="关于值班安排的通知",
+        location="机要室1号柜",
+        scope_units=[office],
+    )
 
 
 def build_duty(p: dict[str, Person], december: RosterPeriod) -> dict[str, str]:
@@ -954,6 +1006,9 @@ def state() -> dict[str, Any]:
         "outbox": OutboxMessage.objects.count(),
         "jobs": Job.objects.count(),
         "policy versions": PolicyVersion.objects.count(),
+        "carriers": sorted(Carrier.objects.values_list("pk", "holder", "status", "location")),
+        "custody moves": CustodyMove.objects.count(),
+        "clearances": sorted(Clearance.objects.values_list("person", "level")),
     }
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhiban.leave",
     "zhiban.discipline",
     "zhiban.duty",
+    "zhiban.secrecy",
     "zhiban.swaps",
     "zhiban.compliance",
     "zhiban.demo",

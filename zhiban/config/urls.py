@@ -16,6 +16,7 @@ urlpatterns = [
     path("swaps/", include("zhiban.swaps.urls")),
     path("discipline/", include("zhiban.discipline.urls")),
     path("duty/", include("zhiban.duty.urls")),
+    path("secrecy/", include("zhiban.secrecy.urls")),
     path("compliance/", include("zhiban.compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -30,7 +30,7 @@ MODULES: tuple[Module, ...] = (
     Module("incidents", _("Incidents"), "duty:incidents", _("Incidents with deadlines and escalation.")),
     Module("approvals", _("Approvals"), "approvals:inbox", _("Requests waiting for your decision.")),
     Module("notify", _("Inbox"), "notify:inbox", _("Your notifications.")),
-    Module("secrecy", _("Confidentiality"), None, _("Classified-carrier register.")),
+    Module("secrecy", _("Confidentiality"), "secrecy:register", _("Classified-carrier register.")),
     Module("safety", _("Safety"), None, _("Inspections, hazards, vehicles, training.")),
     Module("servicedesk", _("Service desk"), None, _("Customers, service requests, callbacks.")),
     Module("compliance", _("Compliance"), "compliance:unit_list", _("Monthly compliance report per unit.")),

@@ -45,6 +45,9 @@ from zhiban.policy.rules import (
     ros_06,
     ros_07,
     ros_08,
+    sec_00,
+    sec_01,
+    sec_02,
     sub_01,
     sub_02,
     swap_02,
@@ -336,3 +339,24 @@ _OPS_FUNCTIONS: dict[str, list[Probe]] = {
 }
 PROBE_FACTS.update(_OPS_FACTS)
 PROBE_FUNCTIONS.update(_OPS_FUNCTIONS)
+
+# ── SEC ──────────────────────────────────────────────────────────────────────
+
+_SEC_SINCE = dt.datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)
+
+
+def _sec_02_due(params: Mapping[str, Any]) -> object:
+    return sec_02.due_back(_SEC_SINCE, params)
+
+
+PROBE_FACTS.update(
+    {
+        "SEC-00": [
+            sec_00.CarrierRecord(sec_00.REGISTER_FIELDS, 0, "top_secret", 30),
+            sec_00.CarrierRecord(sec_00.REGISTER_FIELDS, 0, "secret", 20),
+            sec_00.CarrierRecord(sec_00.REGISTER_FIELDS, 0, "confidential", 10),
+        ],
+        "SEC-02": [sec_02.OutWithReader("12号", "乙", _SEC_SINCE, _SEC_SINCE + dt.timedelta(days=3))],
+    }
+)
+PROBE_FUNCTIONS.update({"SEC-00": [sec_00.max_years], "SEC-01": [sec_01.classifications], "SEC-02": [_sec_02_due]})

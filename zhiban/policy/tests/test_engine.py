@@ -49,8 +49,8 @@ def test_rules_the_pack_does_not_declare_are_not_evaluated() -> None:
 
 
 def test_planned_rules_are_not_evaluated() -> None:
-    outcome = evaluate(bureau(), ["SEC-01", "ORG-03"], GUARD)
-    assert outcome.planned == ("SEC-01",)
+    outcome = evaluate(bureau(), ["SEC-03", "ORG-03"], GUARD)
+    assert outcome.planned == ("SEC-03",)
     assert outcome.codes() == ["ORG-03.outsider_never_on_duty"]
 
 

@@ -184,12 +184,12 @@ def test_title_placeholder_must_name_a_parameter(packs_copy: Path) -> None:
 def test_unknown_field_and_bad_toml_are_errors(packs_copy: Path) -> None:
     replace_in(
         packs_copy / "bureau.toml",
-        'id = "SEC-00"\nstatus = "planned"',
-        'id = "SEC-00"\nstatus = "planned"\nseverty = "warn"',
+        'id = "SEC-03"\nstatus = "planned"',
+        'id = "SEC-03"\nstatus = "planned"\nseverty = "warn"',
     )
     (packs_copy / "maintenance.toml").write_text('id = "maintenance"\nrules = [', encoding="utf-8")
     errors = errors_for(packs_copy)
-    assert errors[0].startswith("bureau.toml: SEC-00.severty: unknown field")
+    assert errors[0].startswith("bureau.toml: SEC-03.severty: unknown field")
     assert any(error.startswith("maintenance.toml: not valid TOML:") for error in errors)
 
 
