@@ -99,14 +99,25 @@ def reclaim_stale(
     return reclaimed, gave_up
 
 
+def next_pending_due(model: type[models.Model], *, due_field: str) -> dt.datetime | None:
+    """The earliest due time of the table's pending rows (an index read), or None."""
+    due: dt.datetime | None = (
+        model._default_manager.filter(status=PENDING).order_by(due_field).values_list(due_field, flat=True).first()
+    )
+    return due
+
+
 @dataclass(frozen=True)
 class Queue:
     """A table the worker drains: `drain(worker, limit)` claims and handles due rows, returning
-    how many it handled; `reclaim(now)` returns dead workers' claims."""
+    how many it handled; `reclaim(now)` returns dead workers' claims; `next_due()`, where given, the
+    earliest due time of a pending row (None when nothing is pending), so an idle worker wakes when
+    that row falls due instead of at its next poll."""
 
     name: str
     drain: Callable[[str, int], int]
     reclaim: Callable[[dt.datetime], tuple[int, int]]
+    next_due: Callable[[], dt.datetime | None] | None = None
 
 
 _QUEUES: dict[str, Queue] = {}

@@ -215,7 +215,11 @@ def reclaim_jobs(now: dt.datetime) -> tuple[int, int]:
     )
 
 
-claims.register_queue(claims.Queue("jobs", drain_jobs, reclaim_jobs))
+def next_job_due() -> dt.datetime | None:
+    return claims.next_pending_due(Job, due_field="due_at")
+
+
+claims.register_queue(claims.Queue("jobs", drain_jobs, reclaim_jobs, next_job_due))
 
 
 def checkpoint_interval() -> dt.timedelta:

@@ -236,3 +236,29 @@ def test_recurring_checkpoint_appends_to_the_log_and_schedules_its_next_run(sett
         assert json.loads(path.read_text().splitlines()[-1])["sequence"] == 2
     assert Job.objects.filter(kind="core.audit_checkpoint", status=Job.Status.PENDING).count() == 1
     assert Job.objects.filter(kind="core.audit_checkpoint", status=Job.Status.DONE).count() == 2
+
+
+def test_idle_worker_sleeps_until_the_next_job_is_due_but_never_longer_than_a_poll() -> None:
+    worker = Worker(name="w", poll_seconds=2)
+    with time_machine.travel(T0, tick=False):
+        assert worker.idle_seconds() == 2  # nothing pending
+        schedule("test.record", {"n": 1}, due_at=T0 + dt.timedelta(hours=1))
+        assert worker.idle_seconds() == 2
+        schedule("test.record", {"n": 2}, due_at=T0 + dt.timedelta(milliseconds=350))
+        assert worker.idle_seconds() == 0.35
+        schedule("test.record", {"n": 3}, due_at=T0 - dt.timedelta(seconds=5))  # due, held by another worker
+        assert worker.idle_seconds() == pytest.approx(0.01)
+
+
+def test_housekeeping_can_be_left_out_of_a_pass() -> None:
+    job = schedule("test.record", {"n": 1})
+    claims.claim_due(Job, due_field="due_at", worker="dead#1", now=T0, limit=5)
+    with time_machine.travel(T0 + dt.timedelta(seconds=601), tick=False):
+        Worker(name="alive").run_once(housekeeping=False)
+        job.refresh_from_db()
+        assert (job.status, job.claimed_by) == (Job.Status.RUNNING, "dead#1")
+        assert not Job.objects.filter(kind="core.audit_checkpoint").exists()
+        Worker(name="alive").run_once()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert ran == [{"n": 1}]
