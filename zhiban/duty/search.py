@@ -9,24 +9,33 @@ match that is not the phrase is dropped.
 
 The terms live in `LogEntry.search_terms`, indexed by the database's own full-text engine: on SQLite an FTS5 table
 kept by triggers whose rowid is the entry's time key, (minute of `occurred_at`) × 2³² + id, so that the index lists
-an entry's matches in time order and a slice of time is a range of rowids (migration 0003, which replaced 0002's
-table keyed by id); on PostgreSQL a GIN index on `to_tsvector('simple', search_terms)` (0002) beside a b-tree on
+the matches of a query in time order and a stretch of time is a range of rowids (migration 0003; it replaced 0002's
+table, keyed by id); on PostgreSQL a GIN index on `to_tsvector('simple', search_terms)` (0002) and a b-tree on
 (`occurred_at`, `id`) (0003).
 
-The first page, fast. The log page and the API show the newest entries first, PAGE at a time. A common character
-matches most of the log (电 is in every 来电), and sorting every match by time to show a hundred of them takes
-seconds at a million entries; a rare word matches a handful, and walking the log newest first to find them takes as
-long. `search` therefore returns a `LogSearch` query set. Used as any query set it means exactly the entries that
-match. Read as a first page newest first (`.order_by("-occurred_at", "-id")[:n]`, or the model's own ordering), it
-is fetched slice of time by slice, newest first: the last day, then the four days before it, then sixteen, and so
-on, each slice one query over the matches of that slice alone, until the page is full; on SQLite, once at most FEW
-entries older than the slices read so far hold the terms, all of them in one last query. Every filter of the query
-set (the reader's permissions, kind, dates) applies within each slice, and slices do not overlap, so the page is the
-same as the one query would give.
+The first page, fast. The log page and the API show the newest entries first, a page at a time. A common character
+matches most of the log (电 is in every 来电): sorting every match by time to show a hundred takes seconds at a
+million entries. A rare word matches a handful: walking the log newest first until a hundred are found takes as long.
+So `search` returns a `LogSearch` query set. Used as any query set it means exactly the entries that match. Read as
+a first page newest first (`.order_by("-occurred_at", "-id")[:n]`, or the model's own ordering) it is fetched slice
+of time by slice, newest first, each slice one query over the matches in that slice only, until the page is full:
+- on SQLite a slice reaches back to the minute of the n-th newest match, read from the index in time order (a rare
+  word: one slice, back to the beginning); the FTS5 lookup is held to the slice's rowids;
+- on PostgreSQL a slice reaches back n entries of the log (read from the time index) and is walked newest first,
+  each entry's `search_terms` read as text (a LIKE per term: the same condition as the GIN index's), which stops
+  as soon as the page is full; recomputing `to_tsvector` row by row, as a walk with the GIN condition would, costs
+  ~50 µs an entry. Once a slice would be longer than WALK_MAX entries, the rest of the log is read through the
+  GIN index instead and sorted, never walked: the planner cannot tell a word that is rare in the last months (a
+  year, a prefix) from one that is rare everywhere;
+- the next slice is sized by the share of the last one the filters let through, at least twice as large (on SQLite
+  at most SLICE_GROWTH times).
+Every filter of the query set (the reader's permissions, kind, dates) applies within each slice and the slices do not
+overlap, so the page is the one the single query gives; other reads (a count, a later page, an export without a
+slice) are that single query.
 
-The reader's permissions come as `pk IN (subquery)` (`selectors.log_list`); SQLite computes such a subquery in full,
-once per query, before it looks at a single match (a million ids), so `search` asks the same as a correlated
-`EXISTS`, which is checked for the candidates only.
+The reader's permissions come as `pk IN (a query of the log)` (`selectors.log_list`). SQLite computes such a subquery
+in full, once per query, before it looks at one match: at a million entries that alone takes seconds. `search` asks
+the same as a correlated `EXISTS`, checked for the candidates only.
 """
 
 from __future__ import annotations
@@ -38,18 +47,19 @@ import unicodedata
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet
+from django.db.models import DurationField, Exists, F, Lookup, OuterRef, QuerySet, Value
 from django.db.models.expressions import Col
 from django.db.models.lookups import In
 from django.db.models.query import ModelIterable
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND, WhereNode
 
-from zhiban.core import clock
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 from zhiban.duty.models import LogEntry
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -58,11 +68,13 @@ QUERY_MAX = 100
 
 FTS = "duty_log_search"  # SQLite: the FTS5 table of migration 0003
 KEY_SHIFT = 2**32  # its rowid: (minute of occurred_at) * KEY_SHIFT + id
-FIRST_SLICE = dt.timedelta(days=1)
-SLICE_GROWTH = 4
-LAST_SLICE = dt.timedelta(days=3 * 365)  # a slice longer than this reaches back to the beginning
-FEW = 2000  # SQLite: no more than this many older entries hold the terms — read them in one query
+SLICE_GROWTH = 16  # SQLite: a slice holds at most this many times the matches of the one before (at least twice)
+WALK_FIRST = 20  # PostgreSQL: the first slice holds this many entries per row of the page (at least WALK_MIN)
+WALK_MIN = 1000
+WALK_MAX = 40_000  # PostgreSQL: slices of more entries than this are read through the GIN index
 NEWEST_FIRST = (("-occurred_at", "-id"), ("-occurred_at", "-pk"))
+# Newest first, in an order no index gives: PostgreSQL sorts the slice's matches instead of walking the time index.
+UNWALKED = (F("occurred_at") + Value(dt.timedelta(0), output_field=DurationField())).desc()
 
 
 def normalise(text: str) -> str:
@@ -121,9 +133,28 @@ class _Terms:
     def tsquery(self) -> str:
         return " & ".join([*self.cjk, *(f"{w}:*" for w in self.words)])
 
+    def in_terms(self, column: str) -> tuple[str, list[str]]:
+        """The same condition read row by row from the entry's `search_terms`, its terms between spaces: each CJK
+        term one of them, each word the beginning of one (the terms hold no `%`, `_` or `\\`)."""
+        sql = [f"(' ' || {column} || ' ') LIKE %s" for _ in self.cjk] + [
+            f"(' ' || {column}) LIKE %s" for _ in self.words
+        ]
+        return " AND ".join(sql), [f"% {t} %" for t in self.cjk] + [f"% {w}%" for w in self.words]
 
-# The slice of time being read (`LogSearch`): on SQLite the FTS5 lookup is held to its range of rowids.
-_slice: ContextVar[tuple[dt.datetime | None, dt.datetime | None] | None] = ContextVar("duty_log_slice", default=None)
+
+@dataclass(frozen=True)
+class _Slice:
+    """A slice of time being read (`LogSearch`), and on PostgreSQL how: walked newest first along the time index,
+    each entry's terms read as text (`walk`), or its matches found through the GIN index and sorted."""
+
+    since: dt.datetime | None
+    before: dt.datetime | None
+    walk: bool = False
+
+
+# The slice being read: on SQLite the FTS5 lookup is held to its range of rowids; on PostgreSQL a slice walked along
+# the time index checks each entry's text instead of the GIN index, which a walk would otherwise recheck row by row.
+_slice: ContextVar[_Slice | None] = ContextVar("duty_log_slice", default=None)
 
 
 def _key(moment: dt.datetime, minutes: int) -> int:
@@ -131,49 +162,65 @@ def _key(moment: dt.datetime, minutes: int) -> int:
     return (math.floor(moment.timestamp() / 60) + minutes) * KEY_SHIFT
 
 
-class _Holds(Func):
-    """True for the entries that hold every term, through the full-text index (a condition for `filter`)."""
+class _Holds(Lookup):
+    """The entry holds every term, through the full-text index: a condition for `filter`, on `id` (SQLite) or on
+    `search_terms` (PostgreSQL). A lookup, so that SQLite sees the condition itself, not `(…) = 1`, and drives the
+    query from the index."""
 
-    output_field = BooleanField()
+    lookup_name = "duty_log_holds"
+    prepare_rhs = False
 
-    def __init__(self, terms: _Terms) -> None:
-        self.terms = terms
-        super().__init__(F("id"), F("search_terms"))
-
-    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        entry_id, search_terms = self.get_source_expressions()
-        id_sql, id_params = compiler.compile(entry_id)
-        terms_sql, terms_params = compiler.compile(search_terms)
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
+        column, column_params = compiler.compile(self.lhs)
+        terms: _Terms = self.rhs
+        part = _slice.get() or _Slice(None, None)
         if connection.vendor == "postgresql":
-            sql = f"to_tsvector('simple', {terms_sql}) @@ to_tsquery('simple', %s)"
-            return sql, [*terms_params, self.terms.tsquery()]
+            if part.walk:
+                sql, params = terms.in_terms(column)
+                return f"({sql})", (*column_params, *params)
+            return f"to_tsvector('simple', {column}) @@ to_tsquery('simple', %s)", (*column_params, terms.tsquery())
         lookup = f"SELECT rowid & {KEY_SHIFT - 1} FROM {FTS} WHERE {FTS} MATCH %s"
-        params: list[Any] = [self.terms.fts5()]
-        since, before = _slice.get() or (None, None)
-        if since is not None:  # one minute wider than the slice: the outer query holds it exactly
+        sqlite_params: list[Any] = [*column_params, terms.fts5()]
+        if part.since is not None:  # one minute wider than the slice: the outer query holds it exactly
             lookup += " AND rowid >= %s"
-            params.append(_key(since, -1))
+            sqlite_params.append(_key(part.since, -1))
+        if part.before is not None:
+            lookup += " AND rowid < %s"
+            sqlite_params.append(_key(part.before, 2))
+        return f"{column} IN ({lookup})", tuple(sqlite_params)
+
+
+def _next_slice(terms: _Terms, before: dt.datetime | None, size: int, using: str) -> _Slice:
+    """The slice before `before` of `size` entries: on SQLite entries holding every term, read from the index in time
+    order; on PostgreSQL entries of the log, read from the time index, walked (at most WALK_MAX of them, else the
+    rest through the GIN index). `since` is None when no more are left: the slice reaches back to the beginning."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        lookup = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+        params: list[Any] = [terms.fts5()]
         if before is not None:
             lookup += " AND rowid < %s"
-            params.append(_key(before, 2))
-        return f"{id_sql} IN ({lookup})", [*id_params, *params]
-
-
-def _few_older(terms: _Terms, before: dt.datetime, using: str) -> bool:
-    """SQLite: whether at most FEW entries of before `before` (and of its minute) hold every term."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return False
+            params.append(_key(before, 0))
+        with connection.cursor() as cursor:
+            cursor.execute(f"{lookup} ORDER BY rowid DESC LIMIT 1 OFFSET %s", [*params, size - 1])
+            found = cursor.fetchone()
+        since = None if found is None else dt.datetime.fromtimestamp((found[0] // KEY_SHIFT) * 60, tz=dt.UTC)
+        return _Slice(since, before)
+    if size > WALK_MAX:
+        return _Slice(None, before)
+    table = LogEntry._meta.db_table
+    lookup = f"SELECT occurred_at FROM {table}"
+    params = []
+    if before is not None:
+        lookup += " WHERE occurred_at < %s"
+        params.append(before)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s AND rowid < %s LIMIT %s)",
-            [terms.fts5(), _key(before, 2), FEW + 1],
-        )
-        (count,) = cursor.fetchone()
-    return bool(count <= FEW)
+        cursor.execute(f"{lookup} ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET %s", [*params, size - 1])
+        found = cursor.fetchone()
+    return _Slice(None if found is None else found[0], before, walk=True)
 
 
-class LogSearch(QuerySet[LogEntry]):
+class LogSearch(QuerySet[LogEntry, LogEntry]):
     """The entries that match a search (`search`); a first page newest first is read slice of time by slice."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,23 +228,25 @@ class LogSearch(QuerySet[LogEntry]):
         self._terms: _Terms | None = None
 
     def _clone(self) -> LogSearch:
-        clone = super()._clone()
+        clone: LogSearch = super()._clone()  # type: ignore[misc]  # QuerySet's copy for every step, not in the stubs
         clone._terms = self._terms
         return clone
 
     def _fetch_all(self) -> None:
         if self._result_cache is None and self._terms is not None and self._first_page_newest_first():
-            self._result_cache = self._by_slices(self._terms)
+            self._result_cache = self._by_slices(self._terms)  # type: ignore[assignment]  # the stubs' row type
         super()._fetch_all()
 
     def _first_page_newest_first(self) -> bool:
         query = self.query
-        order = tuple(query.order_by) or (tuple(LogEntry._meta.ordering) if query.default_ordering else ())
+        order = tuple(query.order_by or ()) or (tuple(LogEntry._meta.ordering or ()) if query.default_ordering else ())
         return (
             self._iterable_class is ModelIterable
             and query.low_mark == 0
             and query.high_mark is not None
             and order in NEWEST_FIRST
+            and query.standard_ordering
+            and query.group_by is None
             and not query.extra_order_by
             and not query.distinct
             and not query.combinator
@@ -207,27 +256,35 @@ class LogSearch(QuerySet[LogEntry]):
     def _by_slices(self, terms: _Terms) -> list[LogEntry]:
         limit = self.query.high_mark
         assert limit is not None
+        sqlite = connections[self.db].vendor == "sqlite"
+        size = limit if sqlite else max(limit * WALK_FIRST, WALK_MIN)
         rows: list[LogEntry] = []
-        span = FIRST_SLICE
         before: dt.datetime | None = None
-        since: dt.datetime | None = clock.now().replace(second=0, microsecond=0) - span
         while True:
-            part = self._chain()
-            part._terms = None
-            part.query.clear_limits()
-            if since is not None:
-                part = part.filter(occurred_at__gte=since)
-            if before is not None:
-                part = part.filter(occurred_at__lt=before)
-            token = _slice.set((since, before))
+            part = _next_slice(terms, before, size, self.db)
+            query = self.prefetch_related(None)  # the page's rows are prefetched for together, at the end
+            query._terms = None
+            query.query.clear_limits()
+            if part.since is not None:
+                query = query.filter(occurred_at__gte=part.since)
+            if part.before is not None:
+                query = query.filter(occurred_at__lt=part.before)
+            token = _slice.set(part)
             try:
-                rows += part[: limit - len(rows)]
+                if sqlite or part.walk:
+                    found = list(query[: limit - len(rows)])
+                else:  # through the GIN index: the matches sorted by time, then the page's rows joined
+                    ids = list(query.order_by(UNWALKED, "-id").values_list("pk", flat=True)[: limit - len(rows)])
+                    _slice.set(_Slice(part.since, part.before, walk=True))  # by id now: the text is checked
+                    found = list(query.filter(pk__in=ids)) if ids else []
             finally:
                 _slice.reset(token)
-            if len(rows) >= limit or since is None:
+            rows += found
+            if len(rows) >= limit or part.since is None:
                 return rows
-            before, span = since, span * SLICE_GROWTH
-            since = None if span > LAST_SLICE or _few_older(terms, before, self.db) else before - span
+            # The next slice holds enough for the rest of the page at the share this one let through.
+            wanted = max(size * (limit - len(rows)) * 3 // (2 * max(len(found), 1)), size * 2)
+            before, size = part.since, min(wanted, size * SLICE_GROWTH) if sqlite else wanted
 
 
 def _correlated(entries: QuerySet[LogEntry]) -> QuerySet[LogEntry]:
@@ -264,8 +321,10 @@ def _correlated(entries: QuerySet[LogEntry]) -> QuerySet[LogEntry]:
 
 
 def _log_search(entries: QuerySet[LogEntry], terms: _Terms) -> LogSearch:
-    found = LogSearch(model=entries.model, query=entries.query.chain(), using=entries.db)
-    found._prefetch_related_lookups = entries._prefetch_related_lookups[:]
+    """A copy of `entries`, all of it, as a `LogSearch` for `terms`."""
+    found = entries.all()
+    found.__class__ = LogSearch
+    assert isinstance(found, LogSearch)
     found._terms = terms
     return found
 
@@ -277,8 +336,8 @@ def search(entries: QuerySet[LogEntry], query: str) -> QuerySet[LogEntry]:
     if not cjk and not words:
         return entries if not query else entries.filter(search_text__contains=query)
     terms = _Terms(tuple(cjk), tuple(words))
-    found = _correlated(entries).filter(_Holds(terms))
+    column = "search_terms" if connections[entries.db].vendor == "postgresql" else "id"
+    found = _correlated(entries).filter(_Holds(F(column), terms))
     if _needs_phrase_check(query):
         found = found.filter(search_text__contains=query)
     return _log_search(found, terms)
-
